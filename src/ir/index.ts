@@ -1,0 +1,12 @@
+export * from "./dtype.js";
+export * from "./value.js";
+export * from "./node.js";
+export * from "./graph.js";
+export * from "./model.js";
+export * from "./attribute.js";
+export * from "./names.js";
+export * from "./tensor/tensor.js";
+export * from "./tensor/float16.js";
+export * from "./tensor/int4.js";
+export { loadModel, parseModel } from "./serde/load.js";
+export { saveModel, serializeModel, type SaveOptions } from "./serde/save.js";

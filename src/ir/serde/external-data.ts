@@ -1,0 +1,34 @@
+// Where external tensor data may live: only inside the model's folder. A location that is
+// absolute, climbs with "..", or resolves through a symlink to somewhere else is refused.
+
+import { realpathSync, statSync } from "node:fs";
+import { isAbsolute, resolve, sep, relative } from "node:path";
+import { QuantaError } from "../../errors.js";
+
+export function resolveExternalPath(baseDir: string, location: string, tensorName: string): string {
+  if (!location) throw new QuantaError(`tensor "${tensorName}" has external data without a location`);
+  if (isAbsolute(location) || /^[a-zA-Z]:[\\/]/.test(location)) {
+    throw new QuantaError(`tensor "${tensorName}": external data location "${location}" is absolute; only paths inside the model's folder are allowed`);
+  }
+  const base = realpathSync(baseDir);
+  const target = resolve(base, location);
+  if (!isInside(base, target)) {
+    throw new QuantaError(`tensor "${tensorName}": external data location "${location}" points outside the model's folder; refusing to read it`);
+  }
+  let real: string;
+  try {
+    real = realpathSync(target);
+  } catch {
+    throw new QuantaError(`tensor "${tensorName}": external data file "${location}" is missing; keep it beside the model`);
+  }
+  if (!isInside(base, real)) {
+    throw new QuantaError(`tensor "${tensorName}": external data location "${location}" is a link leading outside the model's folder; refusing to read it`);
+  }
+  if (!statSync(real).isFile()) throw new QuantaError(`tensor "${tensorName}": external data location "${location}" is not a file`);
+  return real;
+}
+
+function isInside(base: string, p: string): boolean {
+  const rel = relative(base, p);
+  return rel !== "" && !rel.startsWith(".." + sep) && rel !== ".." && !isAbsolute(rel);
+}

@@ -1,0 +1,225 @@
+// IR -> ModelProto. Untouched tensors and types are re-emitted from the messages they were read
+// from, so load -> save gives an equal message.
+
+import { create } from "@bufbuild/protobuf";
+import {
+  AttributeProtoSchema,
+  AttributeProto_AttributeType as AT,
+  GraphProtoSchema,
+  ModelProtoSchema,
+  NodeProtoSchema,
+  OperatorSetIdProtoSchema,
+  StringStringEntryProtoSchema,
+  TensorProtoSchema,
+  TensorShapeProtoSchema,
+  TensorShapeProto_DimensionSchema,
+  TypeProtoSchema,
+  TypeProto_TensorSchema,
+  ValueInfoProtoSchema,
+  TensorProto_DataLocation,
+  type AttributeProto,
+  type GraphProto,
+  type ModelProto,
+  type NodeProto,
+  type TensorProto,
+  type TypeProto,
+  type ValueInfoProto,
+  type StringStringEntryProto,
+  type FunctionProto,
+  type TrainingInfoProto,
+  type SparseTensorProto,
+  type TensorAnnotation,
+} from "./gen/onnx/onnx_pb.js";
+import type { Model } from "../model.js";
+import type { Graph } from "../graph.js";
+import type { Node } from "../node.js";
+import type { Value, ValueType } from "../value.js";
+import type { Attribute } from "../attribute.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { DataType } from "../dtype.js";
+import { toInt64 } from "./int64.js";
+import type { TypeOrigin } from "./read.js";
+import { assignScalars } from "./presence.js";
+
+export interface WriteOptions {
+  /**
+   * Decides where a tensor's bytes go. Return external data entries to store them in a side
+   * file, or undefined to keep them inline. Called for initializers and tensor attributes.
+   */
+  placeTensor?: (name: string, tensor: Tensor) => { location: string; offset: number; length: number } | undefined;
+}
+
+export function modelToProto(model: Model, opts: WriteOptions = {}): ModelProto {
+  const owners = (model.opaque as { opsetOwners?: Map<string, object> }).opsetOwners;
+  const p = create(ModelProtoSchema, {
+    opsetImport: [...model.opsets].map(([domain, version]) => {
+      const o = create(OperatorSetIdProtoSchema);
+      assignScalars(owners?.get(domain), o, { domain, version: BigInt(version) });
+      return o;
+    }),
+    graph: graphToProto(model.graph, opts),
+    metadataProps: entries(model.metadata),
+    functions: (model.opaque.functions ?? []) as FunctionProto[],
+    trainingInfo: (model.opaque.trainingInfo ?? []) as TrainingInfoProto[],
+  });
+  assignScalars(model, p, {
+    irVersion: BigInt(model.irVersion),
+    producerName: model.producerName,
+    producerVersion: model.producerVersion,
+    domain: model.domain,
+    modelVersion: BigInt(model.modelVersion),
+    docString: model.docString,
+  });
+  if (model.opaque.unknownFields) p.$unknown = model.opaque.unknownFields as ModelProto["$unknown"];
+  return p;
+}
+
+function graphToProto(g: Graph, opts: WriteOptions): GraphProto {
+  const opaque = g.opaque as { valueInfoOrder?: string[]; unknownFields?: GraphProto["$unknown"] };
+  const inner = new Set<Value>();
+  for (const n of g.nodes) for (const v of n.outputs) inner.add(v);
+  // Intermediate values with a known type become value_info: loaded ones in file order first.
+  const typed = new Map<string, Value>();
+  for (const v of inner) if (v.type && v.name && !v.isGraphOutput) typed.set(v.name, v);
+  const valueInfo: ValueInfoProto[] = [];
+  const emitted = new Set<string>();
+  for (const name of opaque.valueInfoOrder ?? []) {
+    const v = typed.get(name);
+    if (v && !emitted.has(name)) (valueInfo.push(valueInfoToProto(v)), emitted.add(name));
+  }
+  for (const [name, v] of typed) if (!emitted.has(name)) valueInfo.push(valueInfoToProto(v));
+
+  const gp = create(GraphProtoSchema, {
+    node: g.nodes.map((n) => nodeToProto(n, opts)),
+    initializer: [...g.initializers.values()].map((v) => tensorToProto(v.name, v.initializer!, opts)),
+    sparseInitializer: (g.opaque.sparseInitializers ?? []) as SparseTensorProto[],
+    input: g.inputs.map(valueInfoToProto),
+    output: g.outputs.map(valueInfoToProto),
+    valueInfo,
+    quantizationAnnotation: (g.opaque.quantizationAnnotation ?? []) as TensorAnnotation[],
+    metadataProps: entries(g.metadata),
+  });
+  assignScalars(g, gp, { name: g.name, docString: g.docString });
+  if (opaque.unknownFields) gp.$unknown = opaque.unknownFields;
+  return gp;
+}
+
+function nodeToProto(n: Node, opts: WriteOptions): NodeProto {
+  const np = create(NodeProtoSchema, {
+    input: trimTrailingEmpty(n.inputs.map((v) => v?.name ?? "")),
+    output: n.outputs.map((v) => v.name),
+    attribute: [...n.attributes].map(([name, a]) => attributeToProto(name, a, opts)),
+    metadataProps: entries(n.metadata),
+  });
+  assignScalars(n, np, { name: n.name, opType: n.opType, domain: n.domain, overload: n.overload, docString: n.docString });
+  const unknown = (n as unknown as { opaque?: NodeProto["$unknown"] }).opaque;
+  if (unknown) np.$unknown = unknown;
+  return np;
+}
+
+function trimTrailingEmpty(names: string[]): string[] {
+  let end = names.length;
+  while (end > 0 && names[end - 1] === "") end--;
+  return names.slice(0, end);
+}
+
+function attributeToProto(name: string, a: Attribute, opts: WriteOptions): AttributeProto {
+  if (a.type === "opaque") return a.value as AttributeProto;
+  const enc = new TextEncoder();
+  const p = create(AttributeProtoSchema);
+  const scalars: Record<string, unknown> = { name, refAttrName: a.refAttrName, docString: a.docString };
+  switch (a.type) {
+    case "float":
+      Object.assign(scalars, { type: AT.FLOAT, f: a.value });
+      break;
+    case "int":
+      Object.assign(scalars, { type: AT.INT, i: toInt64(a.value) });
+      break;
+    case "string":
+      Object.assign(scalars, { type: AT.STRING, s: enc.encode(a.value) });
+      break;
+    case "tensor":
+      (scalars.type = AT.TENSOR), (p.t = tensorToProto("", a.value, opts, true));
+      break;
+    case "graph":
+      (scalars.type = AT.GRAPH), (p.g = graphToProto(a.value, opts));
+      break;
+    case "floats":
+      (scalars.type = AT.FLOATS), (p.floats = [...a.value]);
+      break;
+    case "ints":
+      (scalars.type = AT.INTS), (p.ints = a.value.map(toInt64));
+      break;
+    case "strings":
+      (scalars.type = AT.STRINGS), (p.strings = a.value.map((s) => enc.encode(s)));
+      break;
+    case "tensors":
+      (scalars.type = AT.TENSORS), (p.tensors = a.value.map((t) => tensorToProto("", t, opts, true)));
+      break;
+    case "graphs":
+      (scalars.type = AT.GRAPHS), (p.graphs = a.value.map((g) => graphToProto(g, opts)));
+      break;
+  }
+  assignScalars(a, p, scalars);
+  return p;
+}
+
+export function tensorToProto(name: string, t: Tensor, opts: WriteOptions, keepName = false): TensorProto {
+  const placed = t.dtype !== DataType.STRING ? opts.placeTensor?.(name, t) : undefined;
+  const origin = t.origin as TensorProto | undefined;
+  if (!placed && origin && !t.isExternal) {
+    // Untouched since load: same message, possibly under a new name.
+    if (keepName || origin.name === name) return origin;
+    return { ...origin, name };
+  }
+  const p = create(TensorProtoSchema, {
+    dims: t.dims.map((d) => BigInt(d)),
+    dataType: t.dtype,
+    name: keepName ? (origin?.name ?? "") : name,
+  });
+  if (placed) {
+    p.dataLocation = TensorProto_DataLocation.EXTERNAL;
+    p.externalData = entries([
+      ["location", placed.location],
+      ["offset", String(placed.offset)],
+      ["length", String(placed.length)],
+    ]);
+  } else if (t.dtype === DataType.STRING) {
+    p.stringData = t.strings;
+  } else {
+    p.rawData = t.bytes();
+  }
+  return p;
+}
+
+function valueInfoToProto(v: Value): ValueInfoProto {
+  const p = create(ValueInfoProtoSchema, { metadataProps: entries(v.metadata) });
+  assignScalars(v, p, { name: v.name, docString: v.docString });
+  if (v.type) p.type = typeToProto(v);
+  return p;
+}
+
+function typeToProto(v: Value): TypeProto {
+  const origin = (v as unknown as { typeOrigin?: TypeOrigin }).typeOrigin;
+  if (origin && origin.type === v.type) return origin.proto;
+  return typeProtoOf(v.type!);
+}
+
+export function typeProtoOf(t: ValueType): TypeProto {
+  if (t.kind === "other") return t.opaque as TypeProto;
+  const tensor = create(TypeProto_TensorSchema, { elemType: t.dtype });
+  if (t.shape) {
+    tensor.shape = create(TensorShapeProtoSchema, {
+      dim: t.shape.map((d) =>
+        create(TensorShapeProto_DimensionSchema, {
+          value: typeof d === "number" ? { case: "dimValue", value: BigInt(d) } : typeof d === "string" ? { case: "dimParam", value: d } : { case: undefined },
+        }),
+      ),
+    });
+  }
+  return create(TypeProtoSchema, { value: { case: "tensorType", value: tensor } });
+}
+
+function entries(list: [string, string][]): StringStringEntryProto[] {
+  return list.map(([key, value]) => create(StringStringEntryProtoSchema, { key, value }));
+}
