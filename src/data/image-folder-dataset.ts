@@ -7,7 +7,7 @@ import { basename, join, extname } from "node:path";
 import type { DataOptions, Dataset, Sample } from "./dataset.js";
 import { POSITIONAL_INPUT } from "./positional-input.js";
 import { fail, reason } from "./data-error.js";
-import { imageSettings, type ImageSettings } from "./image-settings.js";
+import { imageSettings } from "./image-settings.js";
 import { imageTensor } from "./image-tensor.js";
 import { decodePixels, imageSize } from "./image-decode.js";
 import { checkIndex } from "./check-index.js";
@@ -112,9 +112,7 @@ async function list(dir: string): Promise<{ files: string[]; dirs: string[] }> {
 /** Images anywhere below a class folder, sorted by relative path for a stable order. */
 async function imagesUnder(dir: string): Promise<string[]> {
   const { files, dirs } = await list(dir);
-  const out = files.filter(isImageFile).sort().map((f) => join(dir, f));
-  for (const d of dirs.sort()) out.push(...(await imagesUnder(join(dir, d))));
+  const out = files.filter(isImageFile).map((f) => join(dir, f));
+  for (const d of dirs) out.push(...(await imagesUnder(join(dir, d))));
   return out.sort();
 }
-
-export type { ImageSettings };

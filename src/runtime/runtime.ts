@@ -1,0 +1,74 @@
+// The one interface every feature uses to execute graphs. Implemented over onnxruntime-common's
+// API, so the same calling code runs on onnxruntime-node and on onnxruntime-web (wasm).
+
+import type * as ortCommon from "onnxruntime-common";
+import type { HostTensor, HostType } from "./host-tensor.js";
+
+export type OptimizationLevel = "disabled" | "basic" | "extended" | "all";
+
+export interface SessionOptions {
+  /** ONNX Runtime graph optimization level (default "all": int8 kernels need fusion). */
+  optimizationLevel?: OptimizationLevel;
+  /** Intra-op threads (default: ONNX Runtime's choice). */
+  threads?: number;
+  /** Write the model as ONNX Runtime optimized it (node only), to see which kernels it fused. */
+  optimizedModelPath?: string;
+}
+
+export interface IOInfo {
+  name: string;
+  type?: string;
+  shape?: (number | string)[];
+}
+
+export interface RuntimeSession {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  run(feeds: Record<string, HostTensor>, outputs?: readonly string[]): Promise<Record<string, HostTensor>>;
+  release(): Promise<void>;
+}
+
+export interface Runtime {
+  /** "onnxruntime-node" or "onnxruntime-web". */
+  readonly name: string;
+  /** Creates a session from serialized model bytes or, in node, a file path. */
+  createSession(model: Uint8Array | string, opts?: SessionOptions): Promise<RuntimeSession>;
+}
+
+type Ort = typeof ortCommon;
+
+/** Wraps an onnxruntime module (node or web) in the Runtime interface. */
+export function ortRuntime(ort: Ort, name: string, extra: Partial<ortCommon.InferenceSession.SessionOptions> = {}): Runtime {
+  return {
+    name,
+    async createSession(model, opts = {}) {
+      const so: ortCommon.InferenceSession.SessionOptions = {
+        ...extra,
+        graphOptimizationLevel: opts.optimizationLevel ?? "all",
+        ...(opts.threads ? { intraOpNumThreads: opts.threads, interOpNumThreads: 1 } : {}),
+        ...(opts.optimizedModelPath ? { optimizedModelFilePath: opts.optimizedModelPath } : {}),
+      };
+      const session =
+        typeof model === "string" ? await ort.InferenceSession.create(model, so) : await ort.InferenceSession.create(model, so);
+      return wrapSession(ort, session);
+    },
+  };
+}
+
+function wrapSession(ort: Ort, s: ortCommon.InferenceSession): RuntimeSession {
+  return {
+    inputNames: s.inputNames,
+    outputNames: s.outputNames,
+    async run(feeds, outputs) {
+      const ortFeeds: Record<string, ortCommon.Tensor> = {};
+      for (const [k, t] of Object.entries(feeds)) ortFeeds[k] = new ort.Tensor(t.type as never, t.data as never, t.dims as number[]);
+      const res = outputs ? await s.run(ortFeeds, outputs as string[]) : await s.run(ortFeeds);
+      const out: Record<string, HostTensor> = {};
+      for (const [k, t] of Object.entries(res)) {
+        out[k] = { type: t.type as HostType, dims: [...t.dims], data: t.data as HostTensor["data"] };
+      }
+      return out;
+    },
+    release: () => s.release(),
+  };
+}
