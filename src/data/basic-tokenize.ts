@@ -31,6 +31,12 @@ function clean(text: string, spaceCjk: boolean): string {
   let out = "";
   for (const ch of text) {
     const cp = ch.codePointAt(0)!;
+    if (cp < 0x80) {
+      // ASCII fast path: most text is ASCII and the Unicode-class regexes are slow per character.
+      if (cp === 9 || cp === 10 || cp === 13 || cp === 32) out += " ";
+      else if (cp >= 32 && cp !== 127) out += ch;
+      continue;
+    }
     if (WHITESPACE.test(ch)) out += " ";
     else if (cp === 0 || cp === 0xfffd || CONTROL.test(ch)) continue;
     else if (spaceCjk && isCjk(cp)) out += ` ${ch} `;

@@ -234,8 +234,15 @@ function arrayCtor(dtype: DataType): Ctor {
 
 function toTypedArray(dtype: DataType, values: readonly number[]): TypedArray {
   if (dtypeBits(dtype) === 4) throw new Error("pass packed bytes (packInt4) for 4-bit tensors");
-  if (dtype === DataType.INT64) return BigInt64Array.from(values, (v) => BigInt(Math.trunc(v)));
+  if (dtype === DataType.INT64) return BigInt64Array.from(values, toInt64);
   if (dtype === DataType.UINT64) return BigUint64Array.from(values, (v) => BigInt(Math.trunc(v)));
   const ctor = arrayCtor(dtype) as unknown as { from(v: readonly number[]): TypedArray };
   return ctor.from(values);
+}
+
+// Doubles at or past ±2^63 are the INT64 sentinels (e.g. Slice "to the end"); clamp, don't wrap.
+function toInt64(v: number): bigint {
+  if (v >= 9223372036854775807) return 9223372036854775807n;
+  if (v <= -9223372036854775808) return -9223372036854775808n;
+  return BigInt(Math.trunc(v));
 }
