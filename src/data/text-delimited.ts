@@ -42,7 +42,7 @@ function parseRecords(content: string, format: "tsv" | "csv", name: string): Rec
       skip_empty_lines: true,
       relax_quotes: format === "csv",
       info: true,
-    }) as Record_[];
+    }) as unknown as Record_[];
   } catch (e) {
     fail(`${name} is not valid ${format.toUpperCase()} (${reason(e)}); check its delimiter and quoting`);
   }

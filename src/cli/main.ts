@@ -1,0 +1,56 @@
+// The `quanta` command line: argument parsing only; every command calls the library.
+
+import { Command, CommanderError } from "commander";
+import { QuantaError } from "../errors.js";
+import { registerInspect } from "./commands/inspect.js";
+import { registerBench } from "./commands/bench.js";
+import { registerEval } from "./commands/eval.js";
+import { registerZoo } from "./commands/zoo.js";
+import { packageVersion } from "./version.js";
+
+export function buildProgram(): Command {
+  const program = new Command("quanta")
+    .description("Quantize ONNX models in TypeScript: inspect, benchmark and evaluate them in ONNX Runtime.")
+    .version(packageVersion(), "-V, --version")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride();
+  registerInspect(program);
+  registerBench(program);
+  registerEval(program);
+  registerZoo(program);
+  for (const c of program.commands) c.exitOverride().showHelpAfterError("(run with --help for usage)");
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv, { from: "user" });
+    return 0;
+  } catch (e) {
+    return reportError(e);
+  }
+}
+
+/** Prints one line for the user and returns the exit code. */
+export function reportError(e: unknown): number {
+  if (e instanceof CommanderError) {
+    // Commander already printed its message (or the help / version text).
+    return e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help" ? 0 : 2;
+  }
+  if (e instanceof QuantaError) {
+    process.stderr.write(`quanta: error: ${e.message}\n`);
+    return e.exitCode;
+  }
+  const err = e as Error;
+  if (process.env.QUANTA_DEBUG) process.stderr.write(`${err?.stack ?? String(e)}\n`);
+  const msg = (err?.message ?? String(e)).split("\n")[0];
+  process.stderr.write(`quanta: error: ${msg}${process.env.QUANTA_DEBUG ? "" : " (set QUANTA_DEBUG=1 for details)"}\n`);
+  return 1;
+}
+
+const invokedDirectly = process.argv[1] && /(?:bin[\\/]quanta(?:\.js)?|cli[\\/]main\.js)$/.test(process.argv[1]);
+if (invokedDirectly) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,50 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createModel } from "../ir/builder.js";
+import { DataType } from "../ir/dtype.js";
+import { Tensor } from "../ir/tensor/tensor.js";
+import { openSession } from "./session.js";
+import { webRuntime } from "./web.js";
+import { nodeRuntime } from "./node.js";
+
+function tinyConvNet() {
+  const { model, builder: b } = createModel({ opset: 17 });
+  const x = b.input("x", DataType.FLOAT, ["batch", 1, 6, 6]);
+  const w = b.initializer("w", Tensor.fromArray(DataType.FLOAT, [2, 1, 3, 3], Float32Array.from({ length: 18 }, (_, i) => Math.cos(i))));
+  const y = b.op("Relu", [b.op("Conv", [x, w], { pads: [1, 1, 1, 1] })]);
+  b.output(b.op("ReduceMean", [y], { axes: [2, 3], keepdims: 0 }), "y");
+  return model;
+}
+
+test("the same calling code runs on onnxruntime-node and onnxruntime-web (wasm)", async () => {
+  const model = tinyConvNet();
+  const x = { type: "float32" as const, dims: [2, 1, 6, 6], data: Float32Array.from({ length: 72 }, (_, i) => ((i * 7) % 11) / 11) };
+  const outs = [];
+  for (const runtime of [await nodeRuntime(), await webRuntime()]) {
+    const s = await openSession(model, { runtime, threads: 1 });
+    assert.deepEqual([...s.inputNames], ["x"]);
+    const r = await s.run({ x }, ["y"]);
+    assert.deepEqual(r.y!.dims, [2, 2]);
+    outs.push(r.y!.data as Float32Array);
+    await s.release();
+  }
+  for (let i = 0; i < 4; i++) assert.ok(Math.abs(outs[0]![i]! - outs[1]![i]!) < 1e-5, `element ${i}`);
+  // float64 check of one element: channel 0, batch 0 mean over the 6x6 output.
+  const w = Array.from({ length: 9 }, (_, i) => Math.cos(i));
+  const xin = (yy: number, xx: number) => (yy < 0 || xx < 0 || yy > 5 || xx > 5 ? 0 : Number(x.data[yy * 6 + xx]));
+  let sum = 0;
+  for (let oy = 0; oy < 6; oy++)
+    for (let ox = 0; ox < 6; ox++) {
+      let acc = 0;
+      for (let ky = 0; ky < 3; ky++) for (let kx = 0; kx < 3; kx++) acc += w[ky * 3 + kx]! * xin(oy + ky - 1, ox + kx - 1);
+      sum += Math.max(0, acc);
+    }
+  assert.ok(Math.abs(outs[0]![0]! - sum / 36) < 1e-5);
+});
+
+test("a model ONNX Runtime rejects gives a one-line error", async () => {
+  const { model, builder: b } = createModel({ opset: 17 });
+  const x = b.input("x", DataType.FLOAT, [2]);
+  b.output(b.op("NoSuchOp", [x]), "y");
+  await assert.rejects(openSession(model), (e: Error) => /ONNX Runtime cannot load the model/.test(e.message) && !e.message.includes("\n"));
+});
