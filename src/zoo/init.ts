@@ -22,6 +22,11 @@ export const batchNormInit = {
   beta: normal(0.1),
   mean: normal(0.1),
   var: uniform(0.5, 1.5),
+  /**
+   * Gamma of the BN that closes a residual branch. Small, as in trained ResNets: with gamma ~1
+   * every block adds a branch as large as its input and activations grow ~1.5x per block.
+   */
+  residualGamma: uniform(0.2, 0.5),
 } as const;
 
 /** BERT's initializer_range. Biases and LayerNorm get small noise too, not HF's exact 0 and 1, as a trained model would. */

@@ -54,7 +54,7 @@ export function defineResNet(b: GraphBuilder, p: Params, cfg: ResNetConfig): voi
 function basicBlock(b: GraphBuilder, p: Params, x: Value, name: string, cin: number, cout: number, stride: number): Value {
   let out = conv(b, p, x, `${name}.conv1`, cin, cout, 3, stride);
   out = b.op("Relu", [batchNorm(b, p, out, `${name}.bn1`, cout)]);
-  out = batchNorm(b, p, conv(b, p, out, `${name}.conv2`, cout, cout, 3, 1), `${name}.bn2`, cout);
+  out = batchNorm(b, p, conv(b, p, out, `${name}.conv2`, cout, cout, 3, 1), `${name}.bn2`, cout, batchNormInit.residualGamma);
   // torchvision adds a 1x1 projection whenever the shape changes.
   const identity =
     stride !== 1 || cin !== cout
@@ -70,8 +70,8 @@ function conv(b: GraphBuilder, p: Params, x: Value, name: string, cin: number, c
   return b.op("Conv", [x, w], { dilations: [1, 1], group: 1, kernel_shape: [k, k], pads: [pad, pad, pad, pad], strides: [stride, stride] });
 }
 
-function batchNorm(b: GraphBuilder, p: Params, x: Value, name: string, c: number): Value {
-  const scale = p.add(`${name}.weight`, [c], batchNormInit.gamma);
+function batchNorm(b: GraphBuilder, p: Params, x: Value, name: string, c: number, gamma = batchNormInit.gamma): Value {
+  const scale = p.add(`${name}.weight`, [c], gamma);
   const bias = p.add(`${name}.bias`, [c], batchNormInit.beta);
   const mean = p.add(`${name}.running_mean`, [c], batchNormInit.mean, "buffer");
   const variance = p.add(`${name}.running_var`, [c], batchNormInit.var, "buffer");
