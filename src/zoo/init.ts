@@ -29,9 +29,11 @@ export const batchNormInit = {
   residualGamma: uniform(0.2, 0.5),
 } as const;
 
-/** BERT's initializer_range. Biases and LayerNorm get small noise too, not HF's exact 0 and 1, as a trained model would. */
-export const bertInit = {
-  weight: normal(0.02),
+/** BERT's weight init, N(0, initializer_range): 0.02 in bert-base. */
+export const bertWeight = (std: number): Init => normal(std);
+
+/** Biases and LayerNorm get small noise, not HF's exact 0 and 1, as a trained model would have. */
+export const bertNoise = {
   bias: normal(0.02),
   lnGamma: normal(0.05, 1),
   lnBeta: normal(0.02),
