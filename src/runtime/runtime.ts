@@ -13,6 +13,8 @@ export interface SessionOptions {
   threads?: number;
   /** Write the model as ONNX Runtime optimized it (node only), to see which kernels it fused. */
   optimizedModelPath?: string;
+  /** ONNX Runtime log severity: 0 verbose … 3 error (default) … 4 fatal. */
+  logLevel?: 0 | 1 | 2 | 3 | 4;
 }
 
 export interface IOInfo {
@@ -45,6 +47,8 @@ export function ortRuntime(ort: Ort, name: string, extra: Partial<ortCommon.Infe
       const so: ortCommon.InferenceSession.SessionOptions = {
         ...extra,
         graphOptimizationLevel: opts.optimizationLevel ?? "all",
+        // Errors only: ORT warns per run about declared-vs-actual output shapes, which floods logs.
+        logSeverityLevel: opts.logLevel ?? 3,
         ...(opts.threads ? { intraOpNumThreads: opts.threads, interOpNumThreads: 1 } : {}),
         ...(opts.optimizedModelPath ? { optimizedModelFilePath: opts.optimizedModelPath } : {}),
       };

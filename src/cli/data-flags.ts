@@ -1,0 +1,47 @@
+// Dataset flags shared by every command that reads data (eval now; static calibration and
+// training later), turned into the one DataOptions object the data module takes.
+
+import type { Command } from "commander";
+import type { DataOptions } from "../data/dataset.js";
+import { imageSize, numberList, oneOf, positiveInt } from "./options.js";
+
+export interface DataFlags {
+  labels?: string;
+  mean?: number[];
+  std?: number[];
+  layout?: "nchw" | "nhwc";
+  color?: "rgb" | "bgr" | "gray";
+  size?: [number, number];
+  vocab?: string;
+  tokenizer?: string;
+  maxLength?: number;
+  textColumn?: string;
+  labelColumn?: string;
+  includeTokenTypeIds?: boolean;
+  limit?: number;
+}
+
+export function addDataOptions(cmd: Command): Command {
+  return cmd
+    .option("--labels <file>", "label file paired with an idx image file")
+    .option("--mean <v>", "image normalization: pixels scaled to [0,1], then (x - mean) / std; one value or one per channel", numberList("--mean"))
+    .option("--std <v>", "see --mean (default 1)", numberList("--std"))
+    .option("--layout <l>", "image tensor layout: nchw or nhwc (default nchw)", oneOf("--layout", ["nchw", "nhwc"] as const))
+    .option("--color <c>", "image channels: rgb, bgr or gray (default gray for idx, rgb for image files)", oneOf("--color", ["rgb", "bgr", "gray"] as const))
+    .option("--size <HxW>", "resize images, e.g. 224 or 224x224", imageSize)
+    .option("--vocab <file>", "WordPiece vocab.txt for text data")
+    .option("--tokenizer <file>", "tokenizer.json (WordPiece) for text data")
+    .option("--max-length <n>", "text: tokens per sample including [CLS]/[SEP] (default 128)", positiveInt("--max-length"))
+    .option("--text-column <name>", "text: column or JSON key holding the text")
+    .option("--label-column <name>", "text: column or JSON key holding the label")
+    .option("--include-token-type-ids", "text: also feed token_type_ids (zeros)")
+    .option("--limit <n>", "use only the first N samples", positiveInt("--limit"));
+}
+
+export function dataOptions(f: DataFlags): DataOptions {
+  const o: DataOptions = {};
+  for (const k of ["labels", "mean", "std", "layout", "color", "size", "vocab", "tokenizer", "maxLength", "textColumn", "labelColumn", "includeTokenTypeIds", "limit"] as const) {
+    if (f[k] !== undefined) (o as Record<string, unknown>)[k] = f[k];
+  }
+  return Object.freeze(o);
+}
