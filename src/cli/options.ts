@@ -36,8 +36,8 @@ export function numberList(name: string) {
 
 /** HxW or a single size, e.g. --size 224 or --size 224x224. */
 export function imageSize(v: string): [number, number] {
-  const m = /^(\d+)(?:x(\d+))?$/.exec(v);
-  if (!m) throw new InvalidArgumentError(`--size must look like 224 or 224x224, got "${v}".`);
+  const m = /^(\d+)(?:[x,](\d+))?$/.exec(v);
+  if (!m) throw new InvalidArgumentError(`--size must look like 224, 224x224 or 224,224, got "${v}".`);
   return [Number(m[1]), Number(m[2] ?? m[1])];
 }
 

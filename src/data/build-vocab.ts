@@ -12,7 +12,7 @@ import { PairHeap } from "./pair-heap.js";
 export const SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] as const;
 
 export interface BuildVocabOptions {
-  /** Vocabulary size including special tokens and characters (default 8000). */
+  /** Most tokens, special tokens and characters included (default 8000); fewer when merging runs out. */
   size?: number;
   /** A pair must occur this many times to be merged (default 2). */
   minFrequency?: number;

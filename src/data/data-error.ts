@@ -1,7 +1,9 @@
-// Errors about user-supplied data. A distinct class lets the CLI print the one-line message
-// (what is wrong and what to do) without a stack trace, since the fix is in the user's files.
+// Errors about user-supplied data: a QuantaError, so the CLI prints the one-line message (what is
+// wrong and what to do) without a stack trace, since the fix is in the user's files.
 
-export class DataError extends Error {
+import { QuantaError } from "../errors.js";
+
+export class DataError extends QuantaError {
   override readonly name = "DataError";
 }
 

@@ -45,5 +45,6 @@ export async function detectFormat(path: string): Promise<Detected> {
   } catch {
     fail(`${name} is not UTF-8 text and not a known binary format; pass ${USAGE}`);
   }
+  content = content.replace(/^\ufeff/, ""); // a byte-order mark would break the first JSON line or header
   return { kind: "text", format: textFormat(content, ext), content };
 }

@@ -1,5 +1,5 @@
-// Decoding (and resizing) images with sharp into 8-bit pixels with the channels a model wants:
-// EXIF orientation applied, alpha dropped, gray as one channel, colour as sRGB.
+// Decoding (and resizing) images with sharp into 8-bit sRGB pixels: EXIF orientation applied,
+// alpha dropped. Gray output is computed later from these (see image-tensor.ts).
 
 import sharp from "sharp";
 import { basename } from "node:path";
@@ -13,7 +13,7 @@ export interface Pixels {
   readonly channels: number;
 }
 
-/** Decodes an image file, or resizes raw pixels, into gray (1 channel) or sRGB (3 channels). */
+/** Decodes an image file, or resizes raw pixels; gray inputs may stay one channel. */
 export async function decodePixels(input: string | Pixels, s: ImageSettings): Promise<Pixels> {
   const label = typeof input === "string" ? basename(input) : "image";
   try {
@@ -21,7 +21,7 @@ export async function decodePixels(input: string | Pixels, s: ImageSettings): Pr
       typeof input === "string"
         ? sharp(input).autoOrient()
         : sharp(input.data, { raw: { width: input.width, height: input.height, channels: input.channels as 1 | 3 } });
-    img = img.removeAlpha().toColourspace(s.channels === 1 ? "b-w" : "srgb");
+    img = img.removeAlpha().toColourspace(typeof input === "string" ? "srgb" : input.channels === 1 ? "b-w" : "srgb");
     if (s.size) img = img.resize(s.size[1], s.size[0], { fit: "fill" });
     const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
     return { data, height: info.height, width: info.width, channels: info.channels };

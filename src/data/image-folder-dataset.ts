@@ -2,7 +2,7 @@
 // torchvision's ImageFolder) or a flat folder of unlabeled images, or a single image file.
 // Only the listing happens up front; each image is decoded in `get`, since folders can be large.
 
-import { readdir } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import { basename, join, extname } from "node:path";
 import type { DataOptions, Dataset, Sample } from "./dataset.js";
 import { POSITIONAL_INPUT } from "./positional-input.js";
@@ -45,7 +45,14 @@ export async function openImageFolder(dir: string, options: DataOptions = {}): P
   } else {
     entries = loose.sort().map((f) => ({ file: join(dir, f) }));
   }
-  if (entries.length === 0) fail(`${dir} has no images (${IMAGE_EXTENSIONS.join(" ")}); point at a folder of images or of class folders`);
+  if (entries.length === 0) {
+    const dataFiles = files.filter((f) => /ubyte|\.(npy|npz|jsonl|json|tsv|csv|txt)(\.gz)?$/i.test(f)).sort();
+    const hint =
+      dataFiles.length > 0
+        ? `it holds data files (${dataFiles.slice(0, 3).join(", ")}): pass one of them instead`
+        : "point at a folder of images or of class folders";
+    fail(`${dir} has no images (${IMAGE_EXTENSIONS.join(" ")}); ${hint}`);
+  }
   const what = classNames ? `${entries.length} images in ${classNames.length} classes` : `${entries.length} images`;
   return imageDataset(`image folder ${dir}`, what, entries, classNames, options);
 }
@@ -93,7 +100,8 @@ async function commonSize(entries: Entry[], title: string): Promise<[number, num
   if (other >= 0) {
     const a = basename(probes[0]!.file);
     const b = basename(probes[other]!.file);
-    fail(`${title} has images of different sizes (${a} is ${first.height}x${first.width}, ${b} is ${sizes[other]!.height}x${sizes[other]!.width}); pass --size H,W to resize them all`);
+    const [h, w] = [sizes[other]!.height, sizes[other]!.width];
+    fail(`${title} has images of different sizes (${a} is ${first.height}x${first.width}, ${b} is ${h}x${w}); pass --size H,W to resize them all`);
   }
   return [first.height, first.width];
 }
@@ -105,8 +113,16 @@ async function list(dir: string): Promise<{ files: string[]; dirs: string[] }> {
   } catch (e) {
     fail(`cannot list folder ${dir}: ${reason(e)}`);
   }
-  const visible = items.filter((d) => !d.name.startsWith("."));
-  return { files: visible.filter((d) => d.isFile()).map((d) => d.name), dirs: visible.filter((d) => d.isDirectory()).map((d) => d.name) };
+  const files: string[] = [];
+  const dirs: string[] = [];
+  for (const d of items) {
+    if (d.name.startsWith(".")) continue;
+    // Symlinks are followed: data sets are often assembled from links into a shared store.
+    const kind = d.isSymbolicLink() ? await stat(join(dir, d.name)).catch(() => undefined) : d;
+    if (kind?.isFile()) files.push(d.name);
+    else if (kind?.isDirectory()) dirs.push(d.name);
+  }
+  return { files, dirs };
 }
 
 /** Images anywhere below a class folder, sorted by relative path for a stable order. */

@@ -36,7 +36,8 @@ function perChannel(what: string, values: readonly number[], channels: number, c
   if (!values.every((v) => Number.isFinite(v))) fail(`${what} must be numbers, got [${values}]`);
   if (values.length === 1) return new Array<number>(channels).fill(values[0]!);
   if (values.length !== channels) {
-    fail(`${what} has ${values.length} values but ${color} images have ${channels} channel${channels > 1 ? "s" : ""}: give 1 or ${channels}`);
+    const plural = channels > 1 ? "s" : "";
+    fail(`${what} has ${values.length} values but ${color} images have ${channels} channel${plural}: give ${channels > 1 ? `1 or ${channels} values` : "1 value"}`);
   }
   return [...values];
 }

@@ -70,3 +70,14 @@ test("rejects Fortran order, truncation, bad magic and unsupported dtypes with D
   const bytes = new Uint8Array([0x93, ...Buffer.from("NUMPY"), 1, 0, header.length, 0, ...Buffer.from(header)]);
   assert.throws(() => decodeNpy(bytes, "s.npy"), (e: unknown) => e instanceof DataError && /unsupported \.npy dtype '<U5'/.test(e.message));
 });
+
+test("aligned data is viewed in place; misaligned data is copied", () => {
+  const bytes = encodeNpy(hostFrom("float32", [2], [1.5, 2.5]));
+  const viewed = decodeNpy(bytes);
+  assert.equal(viewed.data.buffer, bytes.buffer);
+  const shifted = new Uint8Array(bytes.length + 1);
+  shifted.set(bytes, 1);
+  const copied = decodeNpy(shifted.subarray(1));
+  assert.notEqual(copied.data.buffer, shifted.buffer);
+  assert.deepEqual([...copied.data], [1.5, 2.5]);
+});

@@ -2,7 +2,7 @@
 // {'descr', 'fortran_order', 'shape'} padded to 64 bytes, then the raw array in C order.
 
 import { writeFile } from "node:fs/promises";
-import { type HostTensor, type HostType, allocHost, elementCount } from "../runtime/host-tensor.js";
+import { type HostData, type HostTensor, type HostType, allocHost, elementCount } from "../runtime/host-tensor.js";
 import { fail } from "./data-error.js";
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
@@ -13,6 +13,16 @@ const FROM_DESCR: Record<string, HostType> = {
   i1: "int8", i2: "int16", i4: "int32", i8: "int64",
   u1: "uint8", u2: "uint16", u4: "uint32", u8: "uint64",
   b1: "bool",
+};
+const CTOR = {
+  float16: Uint16Array, float32: Float32Array, float64: Float64Array,
+  int8: Int8Array, int16: Int16Array, int32: Int32Array, int64: BigInt64Array,
+  uint8: Uint8Array, uint16: Uint16Array, uint32: Uint32Array, uint64: BigUint64Array,
+  bool: Uint8Array,
+} as const;
+const WIDTH: Record<HostType, number> = {
+  float16: 2, float32: 4, float64: 8, int8: 1, int16: 2, int32: 4, int64: 8,
+  uint8: 1, uint16: 2, uint32: 4, uint64: 8, bool: 1,
 };
 const TO_DESCR: Record<HostType, string> = {
   float16: "<f2", float32: "<f4", float64: "<f8",
@@ -32,21 +42,28 @@ export function decodeNpy(bytes: Uint8Array, name = "array"): HostTensor {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.length < 10 || (major !== 1 && major !== 2 && major !== 3)) fail(`${name}: unsupported .npy version ${major}; save it with numpy.save`);
   const lenSize = major === 1 ? 2 : 4;
+  if (bytes.length < 8 + lenSize) fail(`${name}: truncated .npy header; the file is incomplete`);
   const headerLen = lenSize === 2 ? view.getUint16(8, true) : view.getUint32(8, true);
   const start = 8 + lenSize + headerLen;
   if (start > bytes.length) fail(`${name}: truncated .npy header; the file is incomplete`);
   const header = new TextDecoder().decode(bytes.subarray(8 + lenSize, start));
   const { type, bigEndian, dims } = parseHeader(header, name);
   const count = elementCount(dims);
-  const out = allocHost(type, dims);
-  const nbytes = count * out.data.BYTES_PER_ELEMENT;
+  const width = WIDTH[type];
+  const nbytes = count * width;
   if (bytes.length - start < nbytes) {
     fail(`${name}: .npy data is truncated (${bytes.length - start} of ${nbytes} bytes for shape [${dims}]); the file is incomplete`);
   }
-  // Copying (rather than viewing) guarantees the typed array's alignment.
+  // NumPy pads the header so data is aligned: view it in place (large calibration sets stay one
+  // copy in memory); copy only when misaligned or when bytes must be swapped.
+  const offset = bytes.byteOffset + start;
+  if (!bigEndian && offset % width === 0) {
+    return { type, dims, data: new CTOR[type](bytes.buffer as ArrayBuffer, offset, count) as HostData };
+  }
+  const out = allocHost(type, dims);
   const dst = new Uint8Array(out.data.buffer, out.data.byteOffset, nbytes);
   dst.set(bytes.subarray(start, start + nbytes));
-  if (bigEndian) swapBytes(dst, out.data.BYTES_PER_ELEMENT);
+  if (bigEndian) swapBytes(dst, width);
   return out;
 }
 

@@ -28,6 +28,7 @@ export async function openText(path: string, content: string, format: TextFormat
   const table = readTable(content, format, name, options);
   return textDataset(table, tokenizer, {
     title: `text ${format} ${name}`,
+    source: name,
     tokenizerName: basename(tokenizerFile),
     maxLength,
     includeTokenTypeIds: options.includeTokenTypeIds ?? false,
@@ -35,7 +36,10 @@ export async function openText(path: string, content: string, format: TextFormat
 }
 
 function readTable(content: string, format: TextFormat, name: string, o: DataOptions): TextTable {
-  const fields = { ...(o.textColumn !== undefined ? { textColumn: o.textColumn } : {}), ...(o.labelColumn !== undefined ? { labelColumn: o.labelColumn } : {}) };
+  const fields = {
+    ...(o.textColumn !== undefined ? { textColumn: o.textColumn } : {}),
+    ...(o.labelColumn !== undefined ? { labelColumn: o.labelColumn } : {}),
+  };
   if (format === "jsonl" || format === "json") return readJsonRecords(content, format, name, fields);
   if (format === "tsv" || format === "csv") return readDelimited(content, format, name, fields);
   return readLines(content, name);
@@ -43,6 +47,8 @@ function readTable(content: string, format: TextFormat, name: string, o: DataOpt
 
 export interface TextDatasetOptions {
   title: string;
+  /** File name for error messages (default: title). */
+  source?: string;
   tokenizerName?: string;
   maxLength: number;
   includeTokenTypeIds: boolean;
@@ -51,7 +57,7 @@ export interface TextDatasetOptions {
 /** A dataset over already-read rows; also usable for texts held in memory. */
 export function textDataset(table: TextTable, tokenizer: WordPieceTokenizer, o: TextDatasetOptions): Dataset {
   const { rows } = table;
-  const { labels, classNames, labelOffset } = mapLabels(rows, o.title);
+  const { labels, classNames, labelOffset } = mapLabels(rows, o.source ?? o.title);
   const inputNames = o.includeTokenTypeIds ? [...TEXT_INPUTS, "token_type_ids"] : [...TEXT_INPUTS];
   const get = async (index: number): Promise<Sample> => {
     checkIndex(index, rows.length, o.title);
@@ -65,7 +71,9 @@ export function textDataset(table: TextTable, tokenizer: WordPieceTokenizer, o: 
     return labels ? { inputs, label: labels[index]! } : { inputs };
   };
   return {
-    description: `${o.title} (${rows.length} texts, ${table.textSource}${describeLabels(table, labels, classNames, labelOffset)}; ${o.tokenizerName ?? "WordPiece"}, max ${o.maxLength} tokens)`,
+    description:
+      `${o.title} (${rows.length} texts, ${table.textSource}${describeLabels(table, labels, classNames, labelOffset)}; ` +
+      `${o.tokenizerName ?? "WordPiece"}, max ${o.maxLength} tokens)`,
     size: rows.length,
     inputNames,
     hasLabels: labels !== undefined,

@@ -102,22 +102,27 @@ export function chooseColumns(header: string[] | undefined, rows: string[][], na
   return label === undefined ? { text: textCols } : { text: textCols, label };
 }
 
+/** First or last column, whichever looks like labels; integers win a tie, then fewer classes. */
 function guessLabel(rows: string[][], width: number): number | undefined {
   if (width < 2) return undefined;
-  if (labelLike(rows, 0)) return 0;
-  if (labelLike(rows, width - 1)) return width - 1;
-  return undefined;
+  const candidates = [0, width - 1].map((col) => ({ col, ...labelStats(rows, col) })).filter((c) => c.labelLike);
+  candidates.sort((a, b) => Number(b.integers) - Number(a.integers) || a.distinct - b.distinct);
+  return candidates[0]?.col;
 }
 
-/** Short single tokens with few distinct values: class labels rather than text. */
-function labelLike(rows: string[][], col: number): boolean {
+/**
+ * Short single tokens with few distinct values are class labels rather than text: at most 16
+ * classes in small files, else at most half the rows (which rules out id columns).
+ */
+function labelStats(rows: string[][], col: number): { labelLike: boolean; integers: boolean; distinct: number } {
   const values = new Set<string>();
   for (const r of rows) {
     const v = (r[col] ?? "").trim();
-    if (v === "" || v.length > 32 || /\s/.test(v)) return false;
+    if (v === "" || v.length > 32 || /\s/.test(v)) return { labelLike: false, integers: false, distinct: 0 };
     values.add(v);
   }
-  return values.size <= Math.max(2, Math.min(1000, rows.length / 2));
+  const integers = [...values].every(isInteger);
+  return { labelLike: values.size <= Math.max(16, Math.min(1000, rows.length / 2)), integers, distinct: values.size };
 }
 
 function isInteger(s: string): boolean {
