@@ -163,3 +163,19 @@ test("tensor data in typed fields, int64 sentinels and attributes survive a roun
   const e = again.graph.initializers.get("ends")!.initializer!.toArray() as BigInt64Array;
   assert.equal(e[0], 9223372036854775807n);
 });
+
+test("reference models round-trip: equal message and bit-identical outputs", async () => {
+  const { buildZooModel } = await import("../../zoo/index.js");
+  const { planInputs, randomFeeds: feedsFor } = await import("../../evaluate/random-inputs.js");
+  for (const name of ["resnet-tiny", "bert-tiny", "resnet18"]) {
+    const model = buildZooModel(name);
+    const bytes = serializeModel(model);
+    const again = parseModel(bytes);
+    const bytes2 = serializeModel(again);
+    assert.ok(equals(ModelProtoSchema, fromBinary(ModelProtoSchema, bytes), fromBinary(ModelProtoSchema, bytes2)), name);
+    const feeds = feedsFor(model, planInputs(model, name.startsWith("bert") ? { batch: 2, sequence: 7 } : { batch: 2 }).inputs);
+    const a = await runAll(model, feeds);
+    const b = await runAll(again, feeds);
+    for (const k of Object.keys(a)) assert.deepEqual(Buffer.from(b[k]!.data.buffer), Buffer.from(a[k]!.data.buffer), `${name} ${k}`);
+  }
+});
