@@ -3,9 +3,7 @@
 
 import { closeSync, openSync, renameSync, rmSync, writeSync, fsyncSync, existsSync } from "node:fs";
 import { basename, dirname, resolve, join } from "node:path";
-import { toBinary } from "@bufbuild/protobuf";
-import { ModelProtoSchema } from "./gen/onnx/onnx_pb.js";
-import { modelToProto } from "./write.js";
+import { encodeModel, pieceBytes } from "./encode.js";
 import type { Model } from "../model.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { QuantaError } from "../../errors.js";
@@ -51,14 +49,18 @@ export function saveModel(model: Model, path: string, opts: SaveOptions = {}): {
       offset += bytes.byteLength;
       return at;
     };
-    const proto = modelToProto(model, { placeTensor });
-    const bytes = toBinary(ModelProtoSchema, proto);
-    if (bytes.byteLength > PROTOBUF_LIMIT) {
-      throw new QuantaError(`the model is ${(bytes.byteLength / 2 ** 30).toFixed(2)} GB, over protobuf's 2 GB limit; save it with external data`);
+    const { pieces, length } = encodeModel(model, { placeTensor });
+    if (length > PROTOBUF_LIMIT) {
+      throw new QuantaError(`the model is ${(length / 2 ** 30).toFixed(2)} GB, over protobuf's 2 GB limit; save it with external data`);
     }
     const fd = openSync(tmpModel, "w");
     try {
-      writeAll(fd, bytes, 0);
+      let pos = 0;
+      for (const p of pieces) {
+        const b = pieceBytes(p); // one large tensor in memory at a time
+        writeAll(fd, b, pos);
+        pos += b.byteLength;
+      }
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -70,7 +72,7 @@ export function saveModel(model: Model, path: string, opts: SaveOptions = {}): {
       renameSync(tmpData, join(dir, location));
     }
     renameSync(tmpModel, full);
-    return { bytes: bytes.byteLength, externalBytes: offset };
+    return { bytes: length, externalBytes: offset };
   } catch (e) {
     if (dataFd !== undefined) closeSync(dataFd);
     rmSync(tmpModel, { force: true });
@@ -81,7 +83,15 @@ export function saveModel(model: Model, path: string, opts: SaveOptions = {}): {
 
 /** The whole model as one inline buffer (external data read in), e.g. for a runtime session. */
 export function serializeModel(model: Model): Uint8Array {
-  return toBinary(ModelProtoSchema, modelToProto(model, {}));
+  const { pieces, length } = encodeModel(model);
+  const out = new Uint8Array(length);
+  let pos = 0;
+  for (const p of pieces) {
+    const b = pieceBytes(p);
+    out.set(b, pos);
+    pos += b.byteLength;
+  }
+  return out;
 }
 
 function writeAll(fd: number, bytes: Uint8Array, position: number): void {

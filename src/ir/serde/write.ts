@@ -47,6 +47,12 @@ export interface WriteOptions {
    * file, or undefined to keep them inline. Called for initializers and tensor attributes.
    */
   placeTensor?: (name: string, tensor: Tensor) => { location: string; offset: number; length: number } | undefined;
+  /**
+   * Main-graph initializers for which this returns true are emitted without their bytes and
+   * listed in `deferred`, so a streaming writer can copy the bytes straight to the output.
+   */
+  deferData?: (tensor: Tensor) => boolean;
+  deferred?: Map<TensorProto, Tensor>;
 }
 
 export function modelToProto(model: Model, opts: WriteOptions = {}): ModelProto {
@@ -57,7 +63,7 @@ export function modelToProto(model: Model, opts: WriteOptions = {}): ModelProto 
       assignScalars(owners?.get(domain), o, { domain, version: BigInt(version) });
       return o;
     }),
-    graph: graphToProto(model.graph, opts),
+    graph: graphToProto(model.graph, opts, true),
     metadataProps: entries(model.metadata),
     functions: (model.opaque.functions ?? []) as FunctionProto[],
     trainingInfo: (model.opaque.trainingInfo ?? []) as TrainingInfoProto[],
@@ -74,7 +80,8 @@ export function modelToProto(model: Model, opts: WriteOptions = {}): ModelProto 
   return p;
 }
 
-function graphToProto(g: Graph, opts: WriteOptions): GraphProto {
+function graphToProto(g: Graph, opts: WriteOptions, main = false): GraphProto {
+  const initOpts = main ? opts : { ...opts, deferData: undefined };
   const opaque = g.opaque as { valueInfoOrder?: string[]; unknownFields?: GraphProto["$unknown"] };
   const inner = new Set<Value>();
   for (const n of g.nodes) for (const v of n.outputs) inner.add(v);
@@ -91,7 +98,7 @@ function graphToProto(g: Graph, opts: WriteOptions): GraphProto {
 
   const gp = create(GraphProtoSchema, {
     node: g.nodes.map((n) => nodeToProto(n, opts)),
-    initializer: [...g.initializers.values()].map((v) => tensorToProto(v.name, v.initializer!, opts)),
+    initializer: [...g.initializers.values()].map((v) => tensorToProto(v.name, v.initializer!, initOpts)),
     sparseInitializer: (g.opaque.sparseInitializers ?? []) as SparseTensorProto[],
     input: g.inputs.map(valueInfoToProto),
     output: g.outputs.map(valueInfoToProto),
@@ -142,7 +149,7 @@ function attributeToProto(name: string, a: Attribute, opts: WriteOptions): Attri
       (scalars.type = AT.TENSOR), (p.t = tensorToProto("", a.value, opts, true));
       break;
     case "graph":
-      (scalars.type = AT.GRAPH), (p.g = graphToProto(a.value, opts));
+      (scalars.type = AT.GRAPH), (p.g = graphToProto(a.value, { ...opts, deferData: undefined }));
       break;
     case "floats":
       (scalars.type = AT.FLOATS), (p.floats = [...a.value]);
@@ -157,7 +164,7 @@ function attributeToProto(name: string, a: Attribute, opts: WriteOptions): Attri
       (scalars.type = AT.TENSORS), (p.tensors = a.value.map((t) => tensorToProto("", t, opts, true)));
       break;
     case "graphs":
-      (scalars.type = AT.GRAPHS), (p.graphs = a.value.map((g) => graphToProto(g, opts)));
+      (scalars.type = AT.GRAPHS), (p.graphs = a.value.map((g) => graphToProto(g, { ...opts, deferData: undefined })));
       break;
   }
   assignScalars(a, p, scalars);
@@ -167,6 +174,20 @@ function attributeToProto(name: string, a: Attribute, opts: WriteOptions): Attri
 export function tensorToProto(name: string, t: Tensor, opts: WriteOptions, keepName = false): TensorProto {
   const placed = t.dtype !== DataType.STRING ? opts.placeTensor?.(name, t) : undefined;
   const origin = t.origin as TensorProto | undefined;
+  // Tensors read from typed fields (float_data...) are re-emitted as they were, not deferred.
+  const typedOrigin = origin !== undefined && !t.isExternal && origin.rawData.byteLength !== t.byteLength;
+  if (!placed && !typedOrigin && opts.deferData?.(t) && opts.deferred) {
+    // Header only; the writer appends raw_data from the tensor itself.
+    let header: TensorProto;
+    if (origin && !t.isExternal) {
+      header = { ...origin, name: keepName ? origin.name : name };
+      delete (header as Partial<TensorProto>).rawData;
+    } else {
+      header = create(TensorProtoSchema, { dims: t.dims.map((d) => BigInt(d)), dataType: t.dtype, name });
+    }
+    opts.deferred.set(header, t);
+    return header;
+  }
   if (!placed && origin && !t.isExternal) {
     // Untouched since load: same message, possibly under a new name.
     if (keepName || origin.name === name) return origin;
