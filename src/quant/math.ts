@@ -1,0 +1,131 @@
+// Quantization arithmetic: scale/zero-point from a range, round-half-to-even with saturation,
+// per-tensor and per-channel weights, int32 biases. Plain float64 math on weights; activations
+// are quantized by ONNX Runtime at run time.
+
+import { qtypeInfo, type QType } from "./qtype.js";
+
+export interface QParams {
+  /** float32-representable scale. */
+  scale: number;
+  zeroPoint: number;
+}
+
+export interface RangeOptions {
+  qtype: QType;
+  /** Zero point at the middle of the type (0 for signed): the range becomes [-absmax, absmax]. */
+  symmetric: boolean;
+  /** Use one bit less of range (for CPUs without VNNI whose u8*s8 kernels can overflow). */
+  reduceRange?: boolean;
+}
+
+/** Scale and zero point mapping [min, max] (widened to include 0) onto the integer range. */
+export function qparamsFromRange(min: number, max: number, o: RangeOptions): QParams {
+  if (!Number.isFinite(min) || !Number.isFinite(max) || min > max) throw new Error(`cannot quantize the range [${min}, ${max}]`);
+  let { qmin, qmax } = qtypeInfo(o.qtype);
+  if (o.reduceRange) {
+    const info = qtypeInfo(o.qtype);
+    qmin = info.signed ? -(2 ** (info.bits - 2)) : 0;
+    qmax = info.signed ? 2 ** (info.bits - 2) - 1 : 2 ** (info.bits - 1) - 1;
+  }
+  const lo = Math.min(min, 0);
+  const hi = Math.max(max, 0);
+  if (o.symmetric) {
+    const absmax = Math.max(-lo, hi);
+    const half = Math.floor((qmax - qmin) / 2); // 127 for 8 bits: ±absmax both representable
+    const zeroPoint = qtypeInfo(o.qtype).signed ? 0 : Math.ceil((qmax + qmin) / 2);
+    return { scale: absmax === 0 ? 1 : Math.fround(absmax / half), zeroPoint };
+  }
+  if (hi === lo) return { scale: 1, zeroPoint: clamp(0, qmin, qmax) }; // all zeros
+  const scale = Math.fround((hi - lo) / (qmax - qmin));
+  const zeroPoint = clamp(roundHalfEven(qmin - lo / scale), qmin, qmax);
+  return { scale, zeroPoint };
+}
+
+export function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  // Math.round rounds .5 up; step back to the even neighbour on exact ties.
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+function clamp(x: number, lo: number, hi: number): number {
+  return x < lo ? lo : x > hi ? hi : x;
+}
+
+/** Quantizes values with one scale/zero point (ONNX QuantizeLinear semantics). */
+export function quantizeValues(values: ArrayLike<number>, p: QParams, qtype: QType): Int32Array {
+  const { qmin, qmax } = qtypeInfo(qtype);
+  const out = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = clamp(roundHalfEven(values[i]! / p.scale) + p.zeroPoint, qmin, qmax);
+  return out;
+}
+
+export function dequantizeValues(q: ArrayLike<number>, p: QParams): Float64Array {
+  const out = new Float64Array(q.length);
+  for (let i = 0; i < q.length; i++) out[i] = (q[i]! - p.zeroPoint) * p.scale;
+  return out;
+}
+
+export interface QuantizedWeights {
+  /** Quantized values, same layout as the input. */
+  values: Int32Array;
+  /** One entry per channel along `axis`, or one entry for per-tensor. */
+  params: QParams[];
+  axis: number | null;
+}
+
+/**
+ * Quantizes a weight tensor, per tensor (axis null) or per channel along `axis`, from its own
+ * min/max. Weights are normally symmetric int8 (zero point 0), which int8 kernels expect.
+ */
+export function quantizeWeights(values: ArrayLike<number>, dims: readonly number[], axis: number | null, o: RangeOptions): QuantizedWeights {
+  if (axis === null) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < values.length; i++) (lo = Math.min(lo, values[i]!)), (hi = Math.max(hi, values[i]!));
+    if (values.length === 0) (lo = 0), (hi = 0);
+    const p = qparamsFromRange(lo, hi, o);
+    return { values: quantizeValues(values, p, o.qtype), params: [p], axis: null };
+  }
+  const a = axis < 0 ? axis + dims.length : axis;
+  const channels = dims[a]!;
+  const inner = dims.slice(a + 1).reduce((x, y) => x * y, 1);
+  const outer = dims.slice(0, a).reduce((x, y) => x * y, 1);
+  const lo = new Float64Array(channels).fill(Infinity);
+  const hi = new Float64Array(channels).fill(-Infinity);
+  for (let o1 = 0; o1 < outer; o1++)
+    for (let c = 0; c < channels; c++) {
+      const base = (o1 * channels + c) * inner;
+      for (let i = 0; i < inner; i++) {
+        const v = values[base + i]!;
+        if (v < lo[c]!) lo[c] = v;
+        if (v > hi[c]!) hi[c] = v;
+      }
+    }
+  const params = Array.from({ length: channels }, (_, c) => qparamsFromRange(lo[c] === Infinity ? 0 : lo[c]!, hi[c] === -Infinity ? 0 : hi[c]!, o));
+  const { qmin, qmax } = qtypeInfo(o.qtype);
+  const q = new Int32Array(values.length);
+  for (let o1 = 0; o1 < outer; o1++)
+    for (let c = 0; c < channels; c++) {
+      const { scale, zeroPoint } = params[c]!;
+      const base = (o1 * channels + c) * inner;
+      for (let i = 0; i < inner; i++) q[base + i] = clamp(roundHalfEven(values[base + i]! / scale) + zeroPoint, qmin, qmax);
+    }
+  return { values: q, params, axis: a };
+}
+
+/**
+ * Bias as int32 with scale = input scale × weight scale (per output channel), zero point 0, so
+ * int8 kernels add it to their int32 accumulators directly. Returns null if a value would not
+ * fit in int32 (then the bias must stay float).
+ */
+export function quantizeBias(bias: ArrayLike<number>, inputScale: number, weightScales: readonly number[]): { values: Int32Array; scales: number[] } | null {
+  const scales = Array.from({ length: bias.length }, (_, i) => Math.fround(inputScale * weightScales[weightScales.length === 1 ? 0 : i]!));
+  const values = new Int32Array(bias.length);
+  for (let i = 0; i < bias.length; i++) {
+    const s = scales[i]!;
+    const q = s === 0 ? 0 : roundHalfEven(bias[i]! / s);
+    if (q > 2147483647 || q < -2147483648) return null;
+    values[i] = q;
+  }
+  return { values, scales };
+}
