@@ -52,3 +52,10 @@ test("tensors check their byte length and convert to float64", () => {
   const f = Tensor.fromBytes(DataType.FLOAT, [2], odd);
   assert.deepEqual([...f.toFloat32()], [0, 0]);
 });
+
+test("unaligned views into a Node Buffer (as loaded files give) are copied before typing", () => {
+  const buf = Buffer.alloc(13);
+  new DataView(buf.buffer, buf.byteOffset).setFloat32(1, 2.5, true);
+  const t = Tensor.fromBytes(DataType.FLOAT, [3], buf.subarray(1));
+  assert.deepEqual([...t.toFloat32()], [2.5, 0, 0]);
+});

@@ -128,7 +128,8 @@ export class Tensor {
       return unpackInt4(b, this.size, this.dtype === DataType.INT4);
     }
     const ctor = arrayCtor(this.dtype);
-    const aligned = b.byteOffset % ctor.BYTES_PER_ELEMENT === 0 ? b : b.slice();
+    // Copy when unaligned (Buffer#slice would return a view, so copy explicitly).
+    const aligned = b.byteOffset % ctor.BYTES_PER_ELEMENT === 0 ? b : new Uint8Array(b);
     return new ctor(aligned.buffer, aligned.byteOffset, aligned.byteLength / ctor.BYTES_PER_ELEMENT);
   }
 
