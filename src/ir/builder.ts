@@ -64,6 +64,15 @@ export function renameValue(v: Value, name: string): void {
   v.name = name;
 }
 
+/** Renames a value to a fresh name derived from `base` (never clashes). */
+export function renameFresh(v: Value, base: string): string {
+  const names = v.graph.names;
+  const name = names.fresh(base);
+  names.release(name);
+  renameValue(v, name);
+  return name;
+}
+
 /** A new empty model and a builder for its main graph. */
 export function createModel(opts: { opset?: number; irVersion?: number; name?: string; producer?: string; extraOpsets?: Record<string, number> } = {}): { model: Model; builder: GraphBuilder } {
   const graph = new Graph(opts.name ?? "main");

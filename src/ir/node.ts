@@ -69,6 +69,18 @@ export class Node {
     this._outputs.push(v);
   }
 
+  /** Makes this node produce `v` as output `i`; the old output value is detached. */
+  setOutput(i: number, v: Value): void {
+    const old = this._outputs[i];
+    if (!old) throw new Error(`${this.describe()} has no output ${i}`);
+    old.producer = null;
+    old.producerIndex = -1;
+    v.producer = this;
+    v.producerIndex = i;
+    v.graph = this.graph ?? v.graph;
+    this._outputs[i] = v;
+  }
+
   /** Releases every input use, including those of nodes inside subgraphs. */
   detachInputs(): void {
     this.truncateInputs(0);

@@ -43,8 +43,8 @@ export function qparamsFromRange(min: number, max: number, o: RangeOptions): QPa
 
 export function roundHalfEven(x: number): number {
   const r = Math.round(x);
-  // Math.round rounds .5 up; step back to the even neighbour on exact ties.
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+  // Math.round rounds ties towards +∞; step back to the even neighbour on exact ties.
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
 function clamp(x: number, lo: number, hi: number): number {
@@ -55,8 +55,20 @@ function clamp(x: number, lo: number, hi: number): number {
 export function quantizeValues(values: ArrayLike<number>, p: QParams, qtype: QType): Int32Array {
   const { qmin, qmax } = qtypeInfo(qtype);
   const out = new Int32Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = clamp(roundHalfEven(values[i]! / p.scale) + p.zeroPoint, qmin, qmax);
+  quantizeRun(values, 0, values.length, p.scale, p.zeroPoint, qmin, qmax, out);
   return out;
+}
+
+/** The hot loop: out[i] = saturate(roundHalfEven(v[i] / scale) + zp) for i in [start, end). */
+function quantizeRun(v: ArrayLike<number>, start: number, end: number, scale: number, zp: number, qmin: number, qmax: number, out: Int32Array): void {
+  // Adding and subtracting 1.5·2^52 rounds a double to an integer half-to-even (the FPU's own
+  // rounding), exact for |x| < 2^51; larger values saturate anyway.
+  const MAGIC = 6755399441055744;
+  for (let i = start; i < end; i++) {
+    const x = v[i]! / scale;
+    const r = (x > 2 ** 50 ? 2 ** 50 : x < -(2 ** 50) ? -(2 ** 50) : x + MAGIC - MAGIC) + zp;
+    out[i] = r < qmin ? qmin : r > qmax ? qmax : r;
+  }
 }
 
 export function dequantizeValues(q: ArrayLike<number>, p: QParams): Float64Array {
@@ -81,7 +93,11 @@ export function quantizeWeights(values: ArrayLike<number>, dims: readonly number
   if (axis === null) {
     let lo = Infinity;
     let hi = -Infinity;
-    for (let i = 0; i < values.length; i++) (lo = Math.min(lo, values[i]!)), (hi = Math.max(hi, values[i]!));
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
     if (values.length === 0) (lo = 0), (hi = 0);
     const p = qparamsFromRange(lo, hi, o);
     return { values: quantizeValues(values, p, o.qtype), params: [p], axis: null };
@@ -108,7 +124,7 @@ export function quantizeWeights(values: ArrayLike<number>, dims: readonly number
     for (let c = 0; c < channels; c++) {
       const { scale, zeroPoint } = params[c]!;
       const base = (o1 * channels + c) * inner;
-      for (let i = 0; i < inner; i++) q[base + i] = clamp(roundHalfEven(values[base + i]! / scale) + zeroPoint, qmin, qmax);
+      quantizeRun(values, base, base + inner, scale, zeroPoint, qmin, qmax, q);
     }
   return { values: q, params, axis: a };
 }

@@ -1,0 +1,24 @@
+// A dataset of random inputs with the model's types and shapes: for speed benchmarks only
+// (calibrating on it gives ranges that mean nothing for real data).
+
+import type { Model } from "../ir/model.js";
+import type { Dataset, Sample } from "./dataset.js";
+import { planInputs, randomFeeds } from "../evaluate/random-inputs.js";
+import type { HostTensor } from "../runtime/host-tensor.js";
+
+export function randomDataset(model: Model, size: number, dims: Record<string, number> = {}, seed = 1): Dataset {
+  // One sample per row: batch-like leading dims are 1 and dropped from each sample.
+  const { inputs } = planInputs(model, { ...Object.fromEntries(model.graph.inputs.flatMap((v) => (typeof v.shape?.[0] === "string" ? [[v.shape[0], 1]] : []))), ...dims });
+  return {
+    description: `${size} random samples (not real data)`,
+    size,
+    inputNames: inputs.map((p) => p.name),
+    hasLabels: false,
+    async get(i: number): Promise<Sample> {
+      const feeds = randomFeeds(model, inputs, seed + i * 7919);
+      const out: Record<string, HostTensor> = {};
+      for (const [k, t] of Object.entries(feeds)) out[k] = { ...t, dims: t.dims.slice(1) };
+      return { inputs: out };
+    },
+  };
+}

@@ -1,0 +1,57 @@
+// Fitting dataset batches to a model's inputs: element type, per-sample shape, fixed batch size.
+
+import type { Value } from "../ir/value.js";
+import { dtypeToHost } from "../ir/dtype.js";
+import { elementCount, type HostTensor } from "../runtime/host-tensor.js";
+import { QuantaError } from "../errors.js";
+
+/** Conforms every feed to its model input (`inputs` are the model's graph inputs). */
+export function conformFeeds(feeds: Record<string, HostTensor>, inputs: readonly Value[], batchSize: number, fixedBatch: boolean): Record<string, HostTensor> {
+  const out: Record<string, HostTensor> = {};
+  for (const [name, t] of Object.entries(feeds)) {
+    const input = inputs.find((v) => v.name === name);
+    out[name] = input ? conform(t, input, batchSize, fixedBatch) : t;
+  }
+  return out;
+}
+
+/** Matches a batch to the model input: element type, per-sample shape, and a fixed batch size. */
+export function conform(t: HostTensor, input: Value, batchSize: number, fixedBatch: boolean): HostTensor {
+  let out = t;
+  const want = input.dtype !== undefined ? dtypeToHost(input.dtype) : t.type;
+  if (want !== out.type) out = castHost(out, want, input.name);
+  const shape = input.shape;
+  const per = out.dims.slice(1);
+  if (shape && shape.slice(1).every((d): d is number => typeof d === "number")) {
+    const wantPer = shape.slice(1) as number[];
+    if (wantPer.join() !== per.join()) {
+      if (elementCount(wantPer) !== elementCount(per)) {
+        throw new QuantaError(`input "${input.name}" expects samples of shape [${wantPer}] but the data has [${per}]; check --size/--layout or the dataset`);
+      }
+      out = { ...out, dims: [out.dims[0]!, ...wantPer] };
+    }
+  }
+  if (fixedBatch && out.dims[0]! < batchSize) out = padRows(out, batchSize);
+  return out;
+}
+
+function castHost(t: HostTensor, type: HostTensor["type"], name: string): HostTensor {
+  if ((type === "int32" || type === "int64") && (t.type === "int64" || t.type === "int32")) {
+    const data = type === "int64" ? BigInt64Array.from(t.data as Int32Array, (x) => BigInt(x)) : Int32Array.from(t.data as BigInt64Array, (x) => Number(x));
+    return { type, dims: t.dims, data };
+  }
+  if (type === "float64" && t.type === "float32") return { type, dims: t.dims, data: Float64Array.from(t.data as Float32Array) };
+  if (type === "float32" && t.type === "float64") return { type, dims: t.dims, data: Float32Array.from(t.data as Float64Array) };
+  throw new QuantaError(`input "${name}" takes ${type} but the data gives ${t.type}`);
+}
+
+/** Repeats the last sample to fill a fixed batch; the extra rows' predictions are ignored. */
+function padRows(t: HostTensor, rows: number): HostTensor {
+  const per = t.data.length / t.dims[0]!;
+  const Ctor = t.data.constructor as new (n: number) => HostTensor["data"];
+  const data = new Ctor(per * rows);
+  (data as Float32Array).set(t.data as Float32Array);
+  for (let r = t.dims[0]!; r < rows; r++) (data as Float32Array).copyWithin(r * per, (t.dims[0]! - 1) * per, t.dims[0]! * per);
+  return { type: t.type, dims: [rows, ...t.dims.slice(1)], data };
+}
+

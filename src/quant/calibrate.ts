@@ -1,0 +1,96 @@
+// Calibration: runs a representative dataset through the float model in ONNX Runtime and feeds
+// each observed tensor to an observer, batch by batch, never keeping activations. Min/max
+// observers get their per-batch extremes from ReduceMin/ReduceMax nodes added to a copy of the
+// model, so only two scalars per tensor cross into JavaScript.
+
+import type { Model } from "../ir/model.js";
+import type { Value } from "../ir/value.js";
+import { parseModel } from "../ir/serde/load.js";
+import { serializeModel } from "../ir/serde/save.js";
+import { openSession } from "../runtime/session.js";
+import type { Runtime } from "../runtime/runtime.js";
+import type { Dataset } from "../data/dataset.js";
+import { batches } from "../data/batches.js";
+import { bindInputs } from "../data/bind-inputs.js";
+import { conformFeeds } from "../evaluate/conform.js";
+import { createObserver, type Observer, type ObserverKind, type ObserverOptions } from "../calib/index.js";
+import type { Range } from "./params.js";
+
+export interface CalibrationOptions {
+  observer: ObserverKind;
+  observerOptions?: ObserverOptions;
+  /** Samples to use (default 100, or the dataset size if smaller). */
+  samples?: number;
+  /** Samples per run when the batch dim is symbolic (default 16). */
+  batchSize?: number;
+  /** Ranges are symmetric (|x|) when activations are quantized symmetrically. */
+  symmetric: boolean;
+  threads?: number;
+  runtime?: Runtime;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface CalibrationResult {
+  ranges: Map<Value, Range>;
+  samples: number;
+  runs: number;
+  ms: number;
+}
+
+export async function calibrate(model: Model, tensors: readonly Value[], ds: Dataset, opts: CalibrationOptions): Promise<CalibrationResult> {
+  const minmaxOnly = opts.observer === "minmax" || opts.observer === "moving-average";
+  const copy = parseModel(serializeModel(model), { baseDir: model.baseDir });
+  const g = copy.graph;
+  const outputs: { name: string; tensor: string; role: "min" | "max" | "values" }[] = [];
+  for (const t of tensors) {
+    const v = g.findValue(t.name);
+    if (!v) throw new Error(`calibration: tensor "${t.name}" is missing from the model copy`);
+    if (minmaxOnly) {
+      const mn = g.addNode("ReduceMin", [v], { keepdims: 0 }).output(0);
+      const mx = g.addNode("ReduceMax", [v], { keepdims: 0 }).output(0);
+      g.addOutput(mn);
+      g.addOutput(mx);
+      outputs.push({ name: mn.name, tensor: t.name, role: "min" }, { name: mx.name, tensor: t.name, role: "max" });
+    } else {
+      if (!v.isGraphOutput) g.addOutput(v);
+      outputs.push({ name: v.name, tensor: t.name, role: "values" });
+    }
+  }
+  const observers = new Map<string, Observer>(tensors.map((t) => [t.name, createObserver(opts.observer, opts.observerOptions)]));
+  const inputs = copy.graph.inputs.filter((v) => !v.initializer);
+  const fixed = inputs[0]?.shape?.[0];
+  const batchSize = typeof fixed === "number" && fixed > 0 ? fixed : (opts.batchSize ?? 16);
+  const total = Math.min(ds.size, opts.samples ?? 100);
+  const bind = bindInputs(ds, inputs.map((v) => v.name));
+  const session = await openSession(copy, { threads: opts.threads, runtime: opts.runtime });
+  const names = [...new Set(outputs.map((o) => o.name))];
+  const t0 = performance.now();
+  let done = 0;
+  let runs = 0;
+  try {
+    for await (const batch of batches(ds, batchSize, { limit: total })) {
+      const feeds = conformFeeds(bind(batch.inputs), inputs, batchSize, typeof fixed === "number");
+      const res = await session.run(feeds, names);
+      runs++;
+      const pending = new Map<string, { min?: number; max?: number }>();
+      for (const o of outputs) {
+        const t = res[o.name]!;
+        if (o.role === "values") {
+          observers.get(o.tensor)!.observe(t.data as Float32Array);
+          continue;
+        }
+        const p = pending.get(o.tensor) ?? {};
+        p[o.role] = Number((t.data as Float32Array)[0]);
+        pending.set(o.tensor, p);
+      }
+      for (const [name, p] of pending) observers.get(name)!.observeMinMax(p.min!, p.max!);
+      done += batch.indices.length;
+      opts.onProgress?.(done, total);
+    }
+  } finally {
+    await session.release();
+  }
+  const ranges = new Map<Value, Range>();
+  for (const t of tensors) ranges.set(t, observers.get(t.name)!.range({ symmetric: opts.symmetric }));
+  return { ranges, samples: done, runs, ms: performance.now() - t0 };
+}

@@ -1,0 +1,236 @@
+// Dynamic quantization: weights become int8 ahead of time; activations are quantized at run
+// time. MatMul/Gemm with constant weights become DynamicQuantizeLinear → MatMulInteger → Cast →
+// Mul(a_scale × w_scale), the pattern ONNX Runtime fuses into one int8 kernel
+// (DynamicQuantizeMatMul). Embedding tables are gathered as int8 and dequantized after the
+// Gather. Conv weights follow the configured strategy (see dynamic-config.ts).
+
+import type { Model } from "../ir/model.js";
+import type { Graph } from "../ir/graph.js";
+import type { Node } from "../ir/node.js";
+import type { Value } from "../ir/value.js";
+import { Tensor } from "../ir/tensor/tensor.js";
+import { DataType } from "../ir/dtype.js";
+import { renameFresh, renameValue } from "../ir/builder.js";
+import { removeUnusedIn } from "../passes/remove-unused.js";
+import { quantizeWeights } from "./math.js";
+import { quantizedTensor, scaleTensor, zeroPointTensor } from "./param-tensors.js";
+import { qtypeInfo, type QType } from "./qtype.js";
+import type { DynamicQuantConfig } from "./dynamic-config.js";
+import { FLOAT_TWIN_KEY } from "./materialize-qdq.js";
+
+export interface DynamicReport {
+  matmuls: number;
+  gemms: number;
+  convs: number;
+  tables: number;
+  skipped: { node: string; op: string; reason: string }[];
+}
+
+export function quantizeDynamic(model: Model, config: DynamicQuantConfig): DynamicReport {
+  const g = model.graph;
+  const report: DynamicReport = { matmuls: 0, gemms: 0, convs: 0, tables: 0, skipped: [] };
+  const wanted = (n: Node) => (config.ops ? config.ops.includes(n.opType) : true) && !config.exclude.includes(n.opType) && !(n.name && config.exclude.includes(n.name));
+  for (const n of [...g.nodes]) {
+    if (n.domain !== "" || !wanted(n)) continue;
+    const skip = (reason: string) => report.skipped.push({ node: n.name, op: n.opType, reason });
+    switch (n.opType) {
+      case "MatMul": {
+        const why = matmulCheck(g, n, 1, config);
+        if (why) skip(why);
+        else (quantizeMatMul(g, n, g.constantValue(n.input(1))!, null, 1, config), report.matmuls++);
+        break;
+      }
+      case "Gemm": {
+        const why = n.getInt("transA", 0) ? "transA=1" : matmulCheck(g, n, 1, config);
+        if (why) skip(why);
+        else (quantizeGemm(g, n, config), report.gemms++);
+        break;
+      }
+      case "Conv":
+      case "ConvTranspose": {
+        if (config.conv === "none") break;
+        const w = g.constantValue(n.input(1));
+        if (!w || w.dtype !== DataType.FLOAT) skip("the weight is not a constant float initializer");
+        else if (w.size < config.minElements) skip(`the weight has fewer than ${config.minElements} elements`);
+        else if (config.conv === "weight-only") (castScaledWeight(g, n, 1, n.opType === "Conv" ? 0 : 1, config.weightType), report.convs++);
+        else if (config.conv === "dequantize") (dequantizedWeight(g, n, 1, n.opType === "Conv" && config.perChannel ? 0 : null, config.weightType), report.convs++);
+        else if (n.opType === "Conv") (convInteger(g, n, config), report.convs++);
+        else skip("ConvInteger has no transposed form");
+        break;
+      }
+      case "Gather":
+      case "Slice": {
+        if (!config.embeddings) break;
+        const t = g.constantValue(n.input(0));
+        if (!t || t.dtype !== DataType.FLOAT) break;
+        if (t.size < config.minElements) break;
+        if (n.opType === "Gather" && n.getInt("axis", 0) !== 0 && t.dims.length > 1) break;
+        tableAfterMovement(g, n, config.weightType);
+        report.tables++;
+        break;
+      }
+    }
+  }
+  removeUnusedIn(g);
+  return report;
+}
+
+function matmulCheck(g: Graph, n: Node, wi: number, config: DynamicQuantConfig): string | null {
+  const w = g.constantValue(n.input(wi));
+  if (!w) return "the weight is not a constant initializer";
+  if (w.dtype !== DataType.FLOAT) return "the weight is not float32";
+  if (w.dims.length !== 2) return `the weight has rank ${w.dims.length}, not 2`;
+  if (w.size < config.minElements) return `the weight has fewer than ${config.minElements} elements`;
+  const a = n.input(0);
+  if (!a || (a.dtype !== undefined && a.dtype !== DataType.FLOAT)) return "the input is not float32";
+  return null;
+}
+
+/**
+ * Replaces `n` (output y = A × W [+ bias] [× alpha]) by the dynamic int8 pattern. `weight` is
+ * the [K, N] weight as float32 values (already transposed for Gemm).
+ */
+function quantizeMatMul(g: Graph, n: Node, weight: Tensor, bias: Value | null, alpha: number, config: DynamicQuantConfig): void {
+  const a = n.input(0)!;
+  const y = n.output(0);
+  const base = n.name || y.name;
+  const q = quantizeWeights(weight.toFloat32(), weight.dims, config.perChannel ? 1 : null, { qtype: config.weightType, symmetric: config.weightType === "int8" });
+  const info = qtypeInfo(config.weightType);
+  const wq = g.addInitializer(`${base}_W_quantized`, quantizedTensor(config.weightType, weight.dims, q.values));
+  const ws = g.addInitializer(`${base}_W_scale`, scaleTensor(q.params, alpha));
+  const wzp = g.addInitializer(`${base}_W_zero_point`, zeroPointTensor(q.params, config.weightType));
+  const [aq, as, azp] = g.addNode("DynamicQuantizeLinear", [a], {}, { before: n, outputs: 3, name: g.names.fresh(`${base}_DynamicQuantizeLinear`) }).outputs as [Value, Value, Value];
+  const mmi = g.addNode("MatMulInteger", [aq, wq, azp, wzp], {}, { before: n, name: g.names.fresh(`${base}_MatMulInteger`) }).output(0);
+  const scale = g.addNode("Mul", [as, ws], {}, { before: n, name: g.names.fresh(`${base}_scale_Mul`) }).output(0);
+  const f = g.addNode("Cast", [mmi], { to: DataType.FLOAT }, { before: n, name: g.names.fresh(`${base}_Cast`) }).output(0);
+  let out = g.addNode("Mul", [f, scale], {}, { before: n, name: g.names.fresh(`${base}_output_Mul`) }).output(0);
+  if (bias) out = g.addNode("Add", [out, bias], {}, { before: n, name: g.names.fresh(`${base}_bias_Add`) }).output(0);
+  out.type = y.type;
+  replaceOutput(g, n, y, out);
+}
+
+function quantizeGemm(g: Graph, n: Node, config: DynamicQuantConfig): void {
+  const b = g.constantValue(n.input(1))!;
+  const w = n.getInt("transB", 0) ? transpose2d(b) : b;
+  let bias = n.input(2);
+  const beta = n.getFloat("beta", 1);
+  if (bias && beta !== 1) {
+    const c = g.constantValue(bias);
+    bias = c ? g.addInitializer(`${bias.name}_beta`, Tensor.fromArray(DataType.FLOAT, c.dims, Float32Array.from(c.toFloat64(), (x) => x * beta))) : null;
+    if (!bias) throw new Error(`${n.describe()}: a non-constant bias with beta ≠ 1 is not supported`);
+  }
+  quantizeMatMul(g, n, w, bias, n.getFloat("alpha", 1), config);
+}
+
+/**
+ * int8 weight (symmetric, per output channel) restored as Cast(int8→float) × scale. Both ops
+ * have constant inputs, so ONNX Runtime folds them into a float weight when the session
+ * starts (DequantizeLinear is deliberately not folded): int8 on disk, fp32 kernels at run time.
+ */
+function castScaledWeight(g: Graph, n: Node, wi: number, axis: number, qtype: QType): void {
+  const w = n.input(wi)!;
+  const t = g.constantValue(w)!;
+  const q = quantizeWeights(t.toFloat32(), t.dims, axis, { qtype, symmetric: true });
+  const base = w.name;
+  const wq = g.addInitializer(`${base}_quantized`, quantizedTensor(qtype, t.dims, q.values));
+  const shape = t.dims.map((d, i) => (i === axis ? d : 1));
+  const s = g.addInitializer(`${base}_scale`, Tensor.fromArray(DataType.FLOAT, shape, Float32Array.from(q.params, (p) => p.scale)));
+  const f = g.addNode("Cast", [wq], { to: DataType.FLOAT }, { before: n, name: g.names.fresh(`${base}_Cast`) }).output(0);
+  const mul = g.addNode("Mul", [f, s], {}, { before: n, name: g.names.fresh(`${base}_scale_Mul`) });
+  mul.metadata.push([FLOAT_TWIN_KEY, base]);
+  mul.output(0).type = w.type;
+  n.setInput(wi, mul.output(0));
+}
+
+/** int8 weight + DequantizeLinear in front of the node: smaller file, same float kernel. */
+function dequantizedWeight(g: Graph, n: Node, wi: number, axis: number | null, qtype: QType): void {
+  const w = n.input(wi)!;
+  const t = g.constantValue(w)!;
+  const q = quantizeWeights(t.toFloat32(), t.dims, axis, { qtype, symmetric: qtype === "int8" });
+  const info = qtypeInfo(qtype);
+  const base = w.name;
+  const wq = g.addInitializer(`${base}_quantized`, quantizedTensor(qtype, t.dims, q.values));
+  const s = g.addInitializer(`${base}_scale`, scaleTensor(q.params));
+  const zp = g.addInitializer(`${base}_zero_point`, zeroPointTensor(q.params, qtype));
+  const dq = g.addNode("DequantizeLinear", [wq, s, zp], axis !== null ? { axis } : {}, { before: n, name: g.names.fresh(`${base}_DequantizeLinear`) });
+  dq.metadata.push([FLOAT_TWIN_KEY, base]);
+  dq.output(0).type = w.type;
+  n.setInput(wi, dq.output(0));
+}
+
+/** ConvInteger with a dynamically quantized input (slow on x86 CPUs; offered for comparison). */
+function convInteger(g: Graph, n: Node, config: DynamicQuantConfig): void {
+  const x = n.input(0)!;
+  const y = n.output(0);
+  const t = g.constantValue(n.input(1))!;
+  const base = n.name || y.name;
+  // ConvInteger takes one weight zero point per output channel at most; scales multiply afterwards.
+  const q = quantizeWeights(t.toFloat32(), t.dims, config.perChannel ? 0 : null, { qtype: config.weightType, symmetric: config.weightType === "int8" });
+  const info = qtypeInfo(config.weightType);
+  const wq = g.addInitializer(`${base}_W_quantized`, quantizedTensor(config.weightType, t.dims, q.values));
+  const wzp = g.addInitializer(`${base}_W_zero_point`, zeroPointTensor(q.params, config.weightType));
+  const channelScale = q.params.length > 1 ? [q.params.length, 1, 1] : [];
+  const ws = g.addInitializer(`${base}_W_scale`, Tensor.fromArray(DataType.FLOAT, channelScale, Float32Array.from(q.params, (p) => p.scale)));
+  const [xq, xs, xzp] = g.addNode("DynamicQuantizeLinear", [x], {}, { before: n, outputs: 3 }).outputs as [Value, Value, Value];
+  const ci = g.addNode("ConvInteger", [xq, wq, xzp, wzp], Object.fromEntries([...n.attributes].map(([k, a]) => [k, a])), { before: n }).output(0);
+  const f = g.addNode("Cast", [ci], { to: DataType.FLOAT }, { before: n }).output(0);
+  const scale = g.addNode("Mul", [xs, ws], {}, { before: n }).output(0);
+  let out = g.addNode("Mul", [f, scale], {}, { before: n }).output(0);
+  const bias = n.input(2);
+  if (bias) {
+    const shape = g.addInitializer(`${base}_bias_shape`, Tensor.fromArray(DataType.INT64, [3], [-1, 1, 1]));
+    const b3 = g.addNode("Reshape", [bias, shape], {}, { before: n }).output(0);
+    out = g.addNode("Add", [out, b3], {}, { before: n }).output(0);
+  }
+  out.type = y.type;
+  replaceOutput(g, n, y, out);
+}
+
+/**
+ * A large table read through Gather/Slice: store it as int8 (one scale) and dequantize after
+ * the data movement, so only the gathered rows are ever converted at run time.
+ */
+function tableAfterMovement(g: Graph, n: Node, qtype: QType): void {
+  const tv = n.input(0)!;
+  const t = g.constantValue(tv)!;
+  const q = quantizeWeights(t.toFloat32(), t.dims, null, { qtype, symmetric: qtype === "int8" });
+  const info = qtypeInfo(qtype);
+  const wq = g.addInitializer(`${tv.name}_quantized`, quantizedTensor(qtype, t.dims, q.values));
+  const s = g.addInitializer(`${tv.name}_scale`, scaleTensor(q.params));
+  const zp = g.addInitializer(`${tv.name}_zero_point`, zeroPointTensor(q.params, qtype));
+  n.setInput(0, wq);
+  const y = n.output(0);
+  const moved = g.createValue(`${y.name}_quantized`, y.type?.kind === "tensor" ? { ...y.type, dtype: info.dtype } : undefined);
+  // The node now produces int8; a DequantizeLinear after it produces the float the readers expect.
+  const dq = g.addNode("DequantizeLinear", [moved, s, zp], {}, { after: n, name: g.names.fresh(`${tv.name}_DequantizeLinear`) });
+  dq.metadata.push([FLOAT_TWIN_KEY, y.name]);
+  dq.output(0).type = y.type;
+  swapOutput(g, n, y, moved, dq.output(0));
+}
+
+/** Readers of `y` (and the graph output slot) move to `out`; `out` takes y's name. */
+function replaceOutput(g: Graph, n: Node, y: Value, out: Value): void {
+  y.replaceAllUsesWith(out);
+  const name = y.name;
+  g.removeNode(n);
+  g.names.release(name);
+  renameValue(out, name);
+}
+
+function swapOutput(g: Graph, n: Node, y: Value, moved: Value, out: Value): void {
+  // n keeps producing into `moved`, a fresh value; `out` (the DQ output) replaces y everywhere.
+  n.setOutput(n.outputs.indexOf(y), moved);
+  y.replaceAllUsesWith(out);
+  const name = y.name;
+  renameFresh(y, `${name}_unused`);
+  renameValue(out, name);
+}
+
+function transpose2d(t: Tensor): Tensor {
+  const [r, c] = t.dims as [number, number];
+  const v = t.toFloat32();
+  const out = new Float32Array(r * c);
+  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = v[i * c + j]!;
+  return Tensor.fromArray(DataType.FLOAT, [c, r], out);
+}
+

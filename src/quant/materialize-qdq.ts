@@ -1,0 +1,124 @@
+// Builds the QDQ graph from a plan: QuantizeLinear→DequantizeLinear on activation tensors,
+// int8 weights and int32 biases behind DequantizeLinear, fused Relu/Clip removed. ONNX Runtime
+// recognizes these groups (DQ → op → Q) and runs them as int8 kernels.
+
+import type { Model } from "../ir/model.js";
+import type { Graph } from "../ir/graph.js";
+import type { Node } from "../ir/node.js";
+import type { Value } from "../ir/value.js";
+import { Tensor } from "../ir/tensor/tensor.js";
+import { DataType } from "../ir/dtype.js";
+import { renameFresh, renameValue } from "../ir/builder.js";
+import { removeUnusedIn } from "../passes/remove-unused.js";
+import { quantizeBias, quantizeWeights, type QParams } from "./math.js";
+import type { QType } from "./qtype.js";
+import { quantizedTensor, scaleTensor, zeroPointTensor } from "./param-tensors.js";
+import type { QuantPlan } from "./plan.js";
+import type { StaticQuantConfig } from "./config.js";
+
+/** Node metadata key naming the float tensor a DequantizeLinear output stands for. */
+export const FLOAT_TWIN_KEY = "quanta.float_tensor";
+
+export interface MaterializeStats {
+  activations: number;
+  weights: number;
+  biases: number;
+  floatBiases: string[];
+  fusedActivations: number;
+}
+
+export function materializeQdq(model: Model, plan: QuantPlan, params: ReadonlyMap<Value, QParams>, config: StaticQuantConfig): MaterializeStats {
+  const g = model.graph;
+  for (const a of plan.fusedActivations) {
+    a.output(0).replaceAllUsesWith(a.input(0)!);
+    g.removeNode(a);
+  }
+  const weightScales = new Map<Value, QParams[]>();
+  for (const w of plan.weights.values()) {
+    weightScales.set(w.value, quantizeWeight(g, w.value, w.axis, config.weightType));
+  }
+  const floatBiases: string[] = [];
+  let biases = 0;
+  for (const b of plan.biases.values()) {
+    const inP = params.get(b.activation);
+    const wP = weightScales.get(b.weight);
+    if (!inP || !wP) continue;
+    if (quantizeBiasValue(g, b.value, inP.scale, wP)) biases++;
+    else floatBiases.push(b.value.name);
+  }
+  for (const [v, p] of params) insertQdq(g, v, p, config.activationType);
+  removeUnusedIn(g);
+  return { activations: params.size, weights: plan.weights.size, biases, floatBiases, fusedActivations: plan.fusedActivations.length };
+}
+
+/** Q → DQ right after `v` is produced; every reader then sees the dequantized twin. */
+function insertQdq(g: Graph, v: Value, p: QParams, qtype: QType): void {
+  const floatName = v.name;
+  const { scale, zp } = paramInitializers(g, floatName, [p], qtype);
+  const where = v.producer ? { after: v.producer } : { before: g.nodes[0] };
+  const q = g.addNode("QuantizeLinear", [v, scale, zp], {}, { ...where, name: g.names.fresh(`${floatName}_QuantizeLinear`), outputs: [`${floatName}_quantized`] });
+  const dq = g.addNode("DequantizeLinear", [q.output(0), scale, zp], {}, { after: q, name: g.names.fresh(`${floatName}_DequantizeLinear`), outputs: [`${floatName}_dequantized`] });
+  dq.output(0).type = v.type;
+  dq.metadata.push([FLOAT_TWIN_KEY, floatName]);
+  for (const u of [...v.uses]) if (u.node !== q) u.node.setInput(u.index, dq.output(0));
+  if (v.isGraphOutput) {
+    // The graph output keeps its name and now carries the dequantized values.
+    const out = dq.output(0);
+    g.outputs[g.outputs.indexOf(v)] = out;
+    renameFresh(v, `${floatName}_float`);
+    renameValue(out, floatName);
+  }
+}
+
+function quantizeWeight(g: Graph, w: Value, axis: number | null, qtype: QType): QParams[] {
+  const t = g.constantValue(w)!;
+  const q = quantizeWeights(t.toFloat32(), t.dims, axis, { qtype, symmetric: true });
+  const qv = g.addInitializer(`${w.name}_quantized`, quantizedTensor(qtype, t.dims, q.values));
+  const { scale, zp } = paramInitializers(g, w.name, q.params, qtype);
+  const first = w.uses[0]?.node;
+  const dq = g.addNode("DequantizeLinear", [qv, scale, zp], axis !== null ? { axis } : {}, {
+    before: first ?? g.nodes[0],
+    name: g.names.fresh(`${w.name}_DequantizeLinear`),
+    outputs: [`${w.name}_dequantized`],
+  });
+  dq.output(0).type = w.type;
+  dq.metadata.push([FLOAT_TWIN_KEY, w.name]);
+  moveBeforeUses(g, dq, w);
+  w.replaceAllUsesWith(dq.output(0));
+  return q.params;
+}
+
+function quantizeBiasValue(g: Graph, b: Value, inputScale: number, weight: QParams[]): boolean {
+  const t = g.constantValue(b)!;
+  const q = quantizeBias(t.toFloat64(), inputScale, weight.map((p) => p.scale));
+  if (!q) return false;
+  const qv = g.addInitializer(`${b.name}_quantized`, Tensor.fromArray(DataType.INT32, t.dims, q.values));
+  const perChannel = weight.length > 1;
+  const scale = g.addInitializer(`${b.name}_scale`, perChannel ? Tensor.fromArray(DataType.FLOAT, [q.scales.length], Float32Array.from(q.scales)) : Tensor.fromArray(DataType.FLOAT, [], [q.scales[0]!]));
+  const zp = g.addInitializer(`${b.name}_zero_point`, perChannel ? Tensor.fromArray(DataType.INT32, [q.scales.length], new Int32Array(q.scales.length)) : Tensor.fromArray(DataType.INT32, [], [0]));
+  const dq = g.addNode("DequantizeLinear", [qv, scale, zp], perChannel ? { axis: 0 } : {}, {
+    before: b.uses[0]?.node ?? g.nodes[0],
+    name: g.names.fresh(`${b.name}_DequantizeLinear`),
+    outputs: [`${b.name}_dequantized`],
+  });
+  dq.output(0).type = b.type;
+  moveBeforeUses(g, dq, b);
+  b.replaceAllUsesWith(dq.output(0));
+  return true;
+}
+
+/** Scale and zero-point initializers: scalars for per-tensor, 1-D for per-channel. */
+function paramInitializers(g: Graph, base: string, ps: QParams[], qtype: QType): { scale: Value; zp: Value } {
+  return { scale: g.addInitializer(`${base}_scale`, scaleTensor(ps)), zp: g.addInitializer(`${base}_zero_point`, zeroPointTensor(ps, qtype)) };
+}
+
+/** Keeps `dq` ahead of every reader of `w` in node order. */
+function moveBeforeUses(g: Graph, dq: Node, w: Value): void {
+  let first = Infinity;
+  for (const u of w.uses) if (u.node.graph === g) first = Math.min(first, g.indexOf(u.node));
+  const at = g.indexOf(dq);
+  if (first < at) {
+    g.nodes.splice(at, 1);
+    g.nodes.splice(first, 0, dq);
+  }
+}
