@@ -6,11 +6,16 @@ import { registerInspect } from "./commands/inspect.js";
 import { registerBench } from "./commands/bench.js";
 import { registerEval } from "./commands/eval.js";
 import { registerZoo } from "./commands/zoo.js";
+import { registerDynamic } from "./commands/dynamic.js";
+import { registerFuse } from "./commands/fuse.js";
+import { registerFp16 } from "./commands/fp16.js";
+import { registerCompare } from "./commands/compare.js";
+import { registerStatic } from "./commands/static.js";
 import { packageVersion } from "./version.js";
 
 export function buildProgram(): Command {
   const program = new Command("quanta")
-    .description("Quantize ONNX models in TypeScript: inspect, benchmark and evaluate them in ONNX Runtime.")
+    .description("Quantize ONNX models in TypeScript (dynamic, static, fp16, fusion) and measure them in ONNX Runtime.")
     .version(packageVersion(), "-V, --version")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
@@ -18,6 +23,11 @@ export function buildProgram(): Command {
   registerBench(program);
   registerEval(program);
   registerZoo(program);
+  registerDynamic(program);
+  registerStatic(program);
+  registerFuse(program);
+  registerFp16(program);
+  registerCompare(program);
   for (const c of program.commands) c.exitOverride().showHelpAfterError("(run with --help for usage)");
   return program;
 }

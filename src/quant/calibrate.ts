@@ -38,7 +38,7 @@ export interface CalibrationResult {
 }
 
 export async function calibrate(model: Model, tensors: readonly Value[], ds: Dataset, opts: CalibrationOptions): Promise<CalibrationResult> {
-  const minmaxOnly = opts.observer === "minmax" || opts.observer === "moving-average";
+  const minmaxOnly = !createObserver(opts.observer, opts.observerOptions).needsValues;
   const copy = parseModel(serializeModel(model), { baseDir: model.baseDir });
   const g = copy.graph;
   const outputs: { name: string; tensor: string; role: "min" | "max" | "values" }[] = [];

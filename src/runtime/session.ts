@@ -9,11 +9,15 @@ import { serializeModel, saveModel, tensorBytes } from "../ir/serde/save.js";
 import type { Runtime, RuntimeSession, SessionOptions } from "./runtime.js";
 import { nodeRuntime } from "./node.js";
 import { QuantaError } from "../errors.js";
+import { DataType } from "../ir/dtype.js";
 
 const INLINE_LIMIT = 1.8 * 2 ** 30;
 
-export async function openSession(model: Model, opts: SessionOptions & { runtime?: Runtime } = {}): Promise<RuntimeSession> {
-  const rt = opts.runtime ?? (await nodeRuntime());
+export async function openSession(model: Model, options: SessionOptions & { runtime?: Runtime } = {}): Promise<RuntimeSession> {
+  const rt = options.runtime ?? (await nodeRuntime());
+  // ORT 1.30's CPU optimizer at level "all" crashes the process on some float16 graphs
+  // (Transpose → MatMul with a float16 constant weight); "extended" runs them correctly.
+  const opts = options.optimizationLevel === undefined && hasFloat16Weights(model) ? { ...options, optimizationLevel: "extended" as const } : options;
   try {
     if (tensorBytes(model) < INLINE_LIMIT) return await rt.createSession(serializeModel(model), opts);
     const dir = mkdtempSync(join(tmpdir(), "quanta-session-"));
@@ -32,4 +36,9 @@ export async function openSession(model: Model, opts: SessionOptions & { runtime
 
 function firstLine(s: string): string {
   return s.split("\n")[0]!.trim();
+}
+
+function hasFloat16Weights(model: Model): boolean {
+  for (const v of model.graph.initializers.values()) if (v.initializer!.dtype === DataType.FLOAT16) return true;
+  return false;
 }

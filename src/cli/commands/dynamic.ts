@@ -1,0 +1,73 @@
+import type { Command } from "commander";
+import { quantizeDynamic } from "../../quant/dynamic.js";
+import { CONV_STRATEGIES, DYNAMIC_OPS, dynamicConfig, type ConvStrategy } from "../../quant/dynamic-config.js";
+import { prepareFloat } from "../../quant/static.js";
+import { addDataOptions, dataOptions, type DataFlags } from "../data-flags.js";
+import { nonNegativeInt, oneOf } from "../options.js";
+import { printTransform, runTransform, verificationData, type TransformFlags } from "../transform.js";
+
+interface DynamicFlags extends TransformFlags, DataFlags {
+  weightType: "int8" | "uint8";
+  perChannel?: boolean;
+  conv: ConvStrategy;
+  ops?: string;
+  exclude?: string;
+  embeddings: boolean;
+  data?: string;
+}
+
+const HELP = `
+What happens to each op type:
+  MatMul, Gemm   constant weight → int8 (per tensor, or per column with --per-channel); the
+                 activation is quantized at run time: DynamicQuantizeLinear → MatMulInteger →
+                 Cast → Mul, which ONNX Runtime fuses into its int8 DynamicQuantizeMatMul kernel.
+  Gather, Slice  large constant tables (embeddings) → int8, dequantized after the lookup.
+  Conv           --conv weight-only (default): int8 weights restored as Cast×scale, which ONNX
+                 Runtime folds at session start: int8 file, fp32 speed. --conv dequantize: a
+                 DequantizeLinear runs every inference (slower). --conv integer: ConvInteger,
+                 measured ~9x slower than fp32 on AVX512 CPUs. --conv none: stays float.
+  other ops      stay float. BatchNorm is folded into Conv/Gemm weights first.
+Weights under 1024 elements (biases, norms) stay float.`;
+
+export function registerDynamic(program: Command): void {
+  const cmd = program
+    .command("dynamic")
+    .description("Dynamic quantization: int8 weights now, activations quantized at run time.")
+    .argument("<model>", "float ONNX model")
+    .option("-o, --output <file>", "where to write the quantized model")
+    .option("--weight-type <t>", "int8 or uint8", oneOf("--weight-type", ["int8", "uint8"] as const), "int8")
+    .option("--per-channel", "per-column MatMul/Gemm weights")
+    .option("--conv <strategy>", `Conv handling: ${CONV_STRATEGIES.join(", ")}`, oneOf("--conv", CONV_STRATEGIES), "weight-only")
+    .option("--ops <list>", `comma-separated op types to quantize (default ${DYNAMIC_OPS.join(",")})`)
+    .option("--exclude <list>", "comma-separated op types or node names to keep float")
+    .option("--no-embeddings", "keep Gather/Slice tables float")
+    .option("--data <dataset>", "samples for verification (default: random inputs)")
+    .option("--verify <n>", "samples to compare with the float model before writing (0 = skip)", nonNegativeInt("--verify"), 4)
+    .option("--external-data", "store weights in <output>.data")
+    .option("--force", "overwrite the output file")
+    .option("--json", "print one JSON object")
+    .addHelpText("after", HELP);
+  addDataOptions(cmd).action(async (input: string, f: DynamicFlags) => {
+    const config = dynamicConfig({
+      weightType: f.weightType,
+      perChannel: !!f.perChannel,
+      conv: f.conv,
+      embeddings: f.embeddings,
+      ops: f.ops ? f.ops.split(",").map((s) => s.trim()) : null,
+      exclude: f.exclude ? f.exclude.split(",").map((s) => s.trim()) : [],
+    });
+    let report: ReturnType<typeof quantizeDynamic> | undefined;
+    const r = await runTransform(
+      input,
+      f,
+      async (m) => {
+        await prepareFloat(m);
+        report = quantizeDynamic(m, config);
+        return {};
+      },
+      (float) => verificationData(float, f.data, dataOptions(f), f.verify),
+    );
+    if (f.json) return void process.stdout.write(JSON.stringify({ ...r, quantized: report }, null, 2) + "\n");
+    printTransform(r, [`quantized ${report!.matmuls} MatMul, ${report!.gemms} Gemm, ${report!.convs} Conv, ${report!.tables} embedding table(s); ${report!.skipped.length} node(s) left float`]);
+  });
+}

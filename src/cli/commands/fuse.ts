@@ -1,0 +1,53 @@
+import type { Command } from "commander";
+import { runPasses, sequential } from "../../passes/pass.js";
+import { liftConstants } from "../../passes/lift-constants.js";
+import { foldConstants } from "../../passes/fold-constants.js";
+import { removeUnused } from "../../passes/remove-unused.js";
+import { inferShapes } from "../../passes/infer-shapes.js";
+import { fuse } from "../../passes/fusion/fuse.js";
+import { formatRuleReports, type RuleReport } from "../../passes/fusion/rule.js";
+import { addDataOptions, dataOptions, type DataFlags } from "../data-flags.js";
+import { nonNegativeInt } from "../options.js";
+import { printTransform, runTransform, verificationData, type TransformFlags } from "../transform.js";
+
+interface FuseFlags extends TransformFlags, DataFlags {
+  activations?: boolean;
+  verbose?: boolean;
+  data?: string;
+}
+
+export function registerFuse(program: Command): void {
+  const cmd = program
+    .command("fuse")
+    .description("Fold BatchNorm into Conv/Gemm weights, MatMul+Add → Gemm, drop Identity/Dropout, fold constants.")
+    .argument("<model>", "float ONNX model")
+    .option("-o, --output <file>", "where to write the fused model")
+    .option("--activations", "also fuse Conv/Gemm + Relu/Clip/… into com.microsoft FusedConv/FusedGemm (ONNX Runtime only)")
+    .option("--verbose", "list every candidate that was not fused, with the reason")
+    .option("--data <dataset>", "samples for verification (default: random inputs)")
+    .option("--verify <n>", "samples to compare with the input model (0 = skip)", nonNegativeInt("--verify"), 4)
+    .option("--external-data", "store weights in <output>.data")
+    .option("--force", "overwrite the output file")
+    .option("--json", "print one JSON object");
+  addDataOptions(cmd).action(async (input: string, f: FuseFlags) => {
+    let reports: RuleReport[] = [];
+    let records: Awaited<ReturnType<typeof runPasses>>["records"] = [];
+    const r = await runTransform(
+      input,
+      f,
+      async (m) => {
+        const res = await runPasses(
+          m,
+          sequential("fuse", [liftConstants, foldConstants(), removeUnused, inferShapes, fuse({ activations: f.activations, onReport: (x) => (reports = [...reports, ...x]) }), removeUnused]),
+        );
+        records = res.records;
+        return {};
+      },
+      (float) => verificationData(float, f.data, dataOptions(f), f.verify),
+    );
+    const applied = Object.fromEntries(reports.filter((x) => x.applied).map((x) => [x.rule, x.applied]));
+    if (f.json) return void process.stdout.write(JSON.stringify({ ...r, applied, rules: reports, passes: records }, null, 2) + "\n");
+    const summary = Object.entries(applied).map(([k, v]) => `${k} ×${v}`).join(", ") || "nothing to fuse";
+    printTransform(r, [`applied: ${summary}`, ...(f.verbose ? formatRuleReports(reports) : [])]);
+  });
+}

@@ -1,0 +1,148 @@
+// Converts a QDQ graph to QOperator form: each DQ → op → Q group whose operands are all
+// quantized becomes one QLinear* op (QLinearConv, QLinearMatMul, com.microsoft QGemm,
+// QLinearAdd, …), and data-movement ops run on the int8 tensors directly. Groups that do not
+// match stay QDQ, so the result is always a valid, runnable model.
+
+import type { Model } from "../ir/model.js";
+import type { Graph } from "../ir/graph.js";
+import type { Node } from "../ir/node.js";
+import type { Value } from "../ir/value.js";
+import { removeUnusedIn } from "../passes/remove-unused.js";
+import type { AttrInput } from "../ir/attribute.js";
+
+const MS = "com.microsoft";
+
+interface Quantized {
+  q: Value;
+  scale: Value;
+  zp: Value | null;
+}
+
+/** The quantized source of a DequantizeLinear output: (int tensor, scale, zero point). */
+function dequantized(v: Value | null): Quantized | null {
+  const dq = v?.producer;
+  if (!dq || dq.opType !== "DequantizeLinear" || dq.domain !== "") return null;
+  if (dq.getInt("axis") !== undefined && dq.input(1)?.shape?.length) {
+    // Per-channel parameters are fine for weights/biases; the caller decides.
+  }
+  return { q: dq.input(0)!, scale: dq.input(1)!, zp: dq.input(2) ?? null };
+}
+
+/** The single QuantizeLinear reading `n`'s output, if that is its only reader. */
+function quantizedOutput(n: Node): Node | null {
+  const out = n.output(0);
+  if (out.isGraphOutput || out.uses.length !== 1) return null;
+  const q = out.uses[0]!.node;
+  return q.opType === "QuantizeLinear" && q.domain === "" && q.input(0) === out ? q : null;
+}
+
+function isPerTensor(p: Quantized): boolean {
+  return (p.scale.shape?.length ?? 0) === 0 || p.scale.shape?.every((d) => d === 1) === true;
+}
+
+function sameParams(g: Graph, a: Quantized, qNode: Node): boolean {
+  const same = (x: Value | null, y: Value | null): boolean => {
+    if (x === y) return true;
+    const tx = g.constantValue(x);
+    const ty = g.constantValue(y);
+    return !!tx && !!ty && tx.dtype === ty.dtype && Buffer.from(tx.bytes()).equals(Buffer.from(ty.bytes()));
+  };
+  return same(a.scale, qNode.input(1)) && same(a.zp, qNode.input(2) ?? null);
+}
+
+export interface QopReport {
+  converted: Record<string, number>;
+  keptQdq: number;
+}
+
+export function convertQdqToQop(model: Model): QopReport {
+  const g = model.graph;
+  const converted: Record<string, number> = {};
+  let usesContrib = false;
+  for (const n of [...g.nodes]) {
+    if (n.domain !== "" || !n.graph) continue;
+    const q = quantizedOutput(n);
+    if (!q) continue;
+    const y = q.output(0);
+    const ys = q.input(1)!;
+    const yzp = q.input(2) ?? null;
+    const replace = (opType: string, domain: string, inputs: (Value | null)[], attrs: Record<string, AttrInput>): void => {
+      const qn = g.addNode(opType, inputs, attrs, { before: n, domain, name: g.names.fresh(`${n.name || opType}_quant`) });
+      y.replaceAllUsesWith(qn.output(0));
+      g.removeNode(q);
+      g.names.release(qn.output(0).name);
+      const name = y.name;
+      g.names.release(name);
+      qn.output(0).name = name;
+      g.names.claim(name);
+      qn.output(0).type = y.type;
+      converted[opType] = (converted[opType] ?? 0) + 1;
+      if (domain === MS) usesContrib = true;
+      if (n.output(0).uses.length === 0) g.removeNode(n);
+    };
+    const attrs = Object.fromEntries([...n.attributes].map(([k, a]) => [k, a]));
+    const x = dequantized(n.input(0));
+    if (!x || !isPerTensor(x)) continue;
+    switch (n.opType) {
+      case "Conv": {
+        const w = dequantized(n.input(1));
+        const b = n.input(2) ? dequantized(n.input(2)) : null;
+        if (!w || (n.input(2) && !b)) break;
+        replace("QLinearConv", "", [x.q, x.scale, x.zp, w.q, w.scale, w.zp, ys, yzp, b?.q ?? null], attrs);
+        break;
+      }
+      case "MatMul": {
+        const b = dequantized(n.input(1));
+        if (!b) break;
+        replace("QLinearMatMul", "", [x.q, x.scale, x.zp, b.q, b.scale, b.zp, ys, yzp], {});
+        break;
+      }
+      case "Gemm": {
+        const b = dequantized(n.input(1));
+        const c = n.input(2) ? dequantized(n.input(2)) : null;
+        if (!b || (n.input(2) && !c)) break;
+        replace("QGemm", MS, [x.q, x.scale, x.zp, b.q, b.scale, b.zp, c?.q ?? null, ys, yzp], attrs);
+        break;
+      }
+      case "Add":
+      case "Mul": {
+        const b = dequantized(n.input(1));
+        if (!b || !isPerTensor(b)) break;
+        replace(`QLinear${n.opType}`, MS, [x.q, x.scale, x.zp, b.q, b.scale, b.zp, ys, yzp], {});
+        break;
+      }
+      case "GlobalAveragePool":
+        replace("QLinearGlobalAveragePool", MS, [x.q, x.scale, x.zp, ys, yzp], { channels_last: 0 });
+        break;
+      case "AveragePool":
+        replace("QLinearAveragePool", MS, [x.q, x.scale, x.zp, ys, yzp], { ...attrs, channels_last: 0 });
+        break;
+      case "Sigmoid":
+      case "LeakyRelu":
+        replace(`QLinear${n.opType}`, MS, [x.q, x.scale, x.zp, ys, yzp], attrs);
+        break;
+      case "Concat": {
+        const parts = n.inputs.map((v) => dequantized(v));
+        if (parts.some((p) => !p || !isPerTensor(p))) break;
+        replace("QLinearConcat", MS, [ys, yzp, ...parts.flatMap((p) => [p!.q, p!.scale, p!.zp])], attrs);
+        break;
+      }
+      case "MaxPool":
+      case "Reshape":
+      case "Transpose":
+      case "Flatten":
+      case "Squeeze":
+      case "Unsqueeze":
+      case "Slice":
+      case "Resize": {
+        if (n.outputs.length !== 1 || !sameParams(g, x, q)) break;
+        replace(n.opType, "", [x.q, ...n.inputs.slice(1)], attrs);
+        break;
+      }
+    }
+  }
+  removeUnusedIn(g);
+  if (usesContrib && !model.opsets.has(MS)) model.opsets.set(MS, 1);
+  const keptQdq = g.nodes.filter((n) => n.opType === "QuantizeLinear").length;
+  return { converted, keptQdq };
+}
