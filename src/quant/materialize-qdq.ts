@@ -46,20 +46,21 @@ export function materializeQdq(model: Model, plan: QuantPlan, params: ReadonlyMa
     if (quantizeBiasValue(g, b.value, inP.scale, wP)) biases++;
     else floatBiases.push(b.value.name);
   }
-  for (const [v, p] of params) insertQdq(g, v, p, config.activationType);
+  // A fused Relu's output is the float tensor a quantized Conv output now stands for.
+  for (const [v, p] of params) insertQdq(g, v, p, config.activationType, plan.tensors.get(v)?.rangeOf.name ?? v.name);
   removeUnusedIn(g);
   return { activations: params.size, weights: plan.weights.size, biases, floatBiases, fusedActivations: plan.fusedActivations.length };
 }
 
 /** Q → DQ right after `v` is produced; every reader then sees the dequantized twin. */
-function insertQdq(g: Graph, v: Value, p: QParams, qtype: QType): void {
+function insertQdq(g: Graph, v: Value, p: QParams, qtype: QType, twin: string): void {
   const floatName = v.name;
   const { scale, zp } = paramInitializers(g, floatName, [p], qtype);
   const where = v.producer ? { after: v.producer } : { before: g.nodes[0] };
   const q = g.addNode("QuantizeLinear", [v, scale, zp], {}, { ...where, name: g.names.fresh(`${floatName}_QuantizeLinear`), outputs: [`${floatName}_quantized`] });
   const dq = g.addNode("DequantizeLinear", [q.output(0), scale, zp], {}, { after: q, name: g.names.fresh(`${floatName}_DequantizeLinear`), outputs: [`${floatName}_dequantized`] });
   dq.output(0).type = v.type;
-  dq.metadata.push([FLOAT_TWIN_KEY, floatName]);
+  dq.metadata.push([FLOAT_TWIN_KEY, twin]);
   for (const u of [...v.uses]) if (u.node !== q) u.node.setInput(u.index, dq.output(0));
   if (v.isGraphOutput) {
     // The graph output keeps its name and now carries the dequantized values.

@@ -7,6 +7,7 @@ import { rulePass, type RewriteRule, type RuleReport } from "./rule.js";
 import { removeIdentityRule } from "./remove-identity.js";
 import { convBnFoldRule } from "./conv-bn-fold.js";
 import { matmulAddToGemmRule } from "./matmul-add-to-gemm.js";
+import { convAddBiasRule } from "./conv-add-bias.js";
 import { fuseActivationsRule } from "./fuse-activations.js";
 
 export interface FuseOptions {
@@ -21,7 +22,7 @@ export interface FuseOptions {
  * so the quantizer can apply the same folds before quantizing weights.
  */
 export function fusionRules(options: Pick<FuseOptions, "activations"> = {}): RewriteRule[] {
-  const rules = [removeIdentityRule, convBnFoldRule, matmulAddToGemmRule];
+  const rules = [removeIdentityRule, convBnFoldRule, convAddBiasRule, matmulAddToGemmRule];
   return options.activations ? [...rules, fuseActivationsRule] : rules;
 }
 
