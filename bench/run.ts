@@ -9,6 +9,10 @@ import { buildZooModel } from "../src/zoo/index.js";
 import { saveModel } from "../src/ir/serde/save.js";
 import { inspectModel } from "../src/inspect/inspect.js";
 import { measureLatency } from "../src/evaluate/latency.js";
+import { loadModel } from "../src/ir/serde/load.js";
+import { openDataset } from "../src/data/open-dataset.js";
+import { randomDataset } from "../src/data/random-dataset.js";
+import { ptqCases, runPtqCase, calibrationCost, tempDir, type PtqRow } from "./ptq.js";
 
 const RESULTS = join(process.cwd(), "bench", "results");
 const args = process.argv.slice(2);
@@ -108,9 +112,54 @@ async function latencySuite(): Promise<void> {
   writeResults("latency-fp32", "fp32 latency in ONNX Runtime (graph optimization 'all')", rows, ["Random inputs of the right types; medians over the timed runs after warm-up."]);
 }
 
+async function ptqSuite(quick: boolean): Promise<void> {
+  const dir = tempDir();
+  try {
+    const cases = ptqCases(dir, quick);
+    const rows: PtqRow[] = [];
+    for (const c of cases) {
+      process.stderr.write(`ptq: ${c.name}\n`);
+      rows.push(...(await runPtqCase(c, dir, (s) => process.stderr.write(s + "\n"))));
+    }
+    const costs: Row[] = [];
+    for (const c of cases.filter((x) => ["resnet18", "fmnist-cnn-edwin19", "resnet-tiny"].includes(x.name))) {
+      const m = loadModel(c.path);
+      const ds = c.calibration.data === "random" ? randomDataset(m, 100) : await openDataset(c.calibration.data, { ...(c.eval?.options ?? {}), labels: undefined });
+      const r = await calibrationCost(m, ds, 100);
+      costs.push({ model: c.name, "calibration ms (100 samples, minmax)": r.calibrationMs.toFixed(0), "fp32 inference ms (same samples)": r.inferenceMs.toFixed(0), ratio: r.ratio.toFixed(2) });
+    }
+    const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+    const table: Row[] = rows.map((r) => ({
+      model: r.model,
+      variant: r.variant,
+      "size MB": MB(r.bytes),
+      "size ×fp32": r.sizeRatio.toFixed(3),
+      "1 thread ms": r.latency1.toFixed(2),
+      "×fp32 (1t)": r.ratio1.toFixed(2),
+      "2 threads ms": r.latency2.toFixed(2),
+      "×fp32 (2t)": r.ratio2.toFixed(2),
+      "top-1": r.accuracy !== undefined ? pct(r.accuracy) : "-",
+      "SQNR dB": r.sqnrDb !== undefined ? (Number.isFinite(r.sqnrDb) ? r.sqnrDb.toFixed(1) : "∞") : "-",
+      "tool s": r.toolMs !== undefined ? (r.toolMs / 1000).toFixed(2) : "-",
+      "tool peak RSS MB": r.toolPeakRss !== undefined ? MB(r.toolPeakRss) : "-",
+    }));
+    writeResults("ptq", "Post-training quantization: fp32 vs dynamic vs static (QDQ, QOperator) vs fp16", table, [
+      "Latency: batch 1 (BERT: sequence 128), medians of interleaved runs in one process (every round runs each variant once), graph optimization 'all'.",
+      "Accuracy: full 10,000-image test sets. SQNR: model outputs vs fp32 on 32 samples (real test images, or random inputs for zoo models).",
+      "tool s / peak RSS: the quanta command's own time (load, quantize, save; --verify 0) and its process peak RSS.",
+      "fp16 has no fast CPU kernels here (ONNX Runtime upcasts): its CPU latency is shown for completeness; its gain is file size.",
+      ...cases.map((c) => `${c.name}: ${c.calibration.note}.`),
+    ]);
+    if (costs.length) writeResults("calibration-cost", "Static calibration cost vs plain fp32 inference of the same 100 samples", costs, ["Both include opening the session; medians of 3 alternating rounds."]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   if (want("io")) await ioSuite();
   if (want("latency")) await latencySuite();
+  if (want("ptq")) await ptqSuite(args.includes("--quick"));
 }
 
 main().catch((e) => {

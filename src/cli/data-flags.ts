@@ -3,7 +3,7 @@
 
 import type { Command } from "commander";
 import type { DataOptions } from "../data/dataset.js";
-import { imageSize, numberList, oneOf, positiveInt } from "./options.js";
+import { collectDim, imageSize, numberList, oneOf, positiveInt } from "./options.js";
 
 export interface DataFlags {
   labels?: string;
@@ -19,6 +19,7 @@ export interface DataFlags {
   labelColumn?: string;
   includeTokenTypeIds?: boolean;
   limit?: number;
+  dim?: Record<string, number>;
 }
 
 export function addDataOptions(cmd: Command): Command {
@@ -35,7 +36,8 @@ export function addDataOptions(cmd: Command): Command {
     .option("--text-column <name>", "text: column or JSON key holding the text")
     .option("--label-column <name>", "text: column or JSON key holding the label")
     .option("--include-token-type-ids", "text: also feed token_type_ids (zeros)")
-    .option("--limit <n>", "use only the first N samples", positiveInt("--limit"));
+    .option("--limit <n>", "use only the first N samples", positiveInt("--limit"))
+    .option("--dim <name=value>", "symbolic dimension for random data (e.g. --dim sequence=128), repeatable", collectDim);
 }
 
 export function dataOptions(f: DataFlags): DataOptions {

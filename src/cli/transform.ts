@@ -12,6 +12,7 @@ import { randomDataset } from "../data/random-dataset.js";
 import type { DataOptions, Dataset } from "../data/dataset.js";
 import { compareModels, type CompareReport } from "../verify/compare.js";
 import { progressBar } from "./progress.js";
+import { openSession } from "../runtime/session.js";
 import { formatBytes } from "./format.js";
 
 export interface TransformFlags {
@@ -39,9 +40,9 @@ export interface TransformResult {
 }
 
 /** Where verification samples come from: the user's data when given, else random inputs (flagged). */
-export async function verificationData(model: Model, dataPath: string | undefined, options: DataOptions, n: number): Promise<{ ds: Dataset; random: boolean }> {
+export async function verificationData(model: Model, dataPath: string | undefined, options: DataOptions, n: number, dims: Record<string, number> = {}): Promise<{ ds: Dataset; random: boolean }> {
   if (dataPath && dataPath !== "random") return { ds: await openDataset(dataPath, { ...options, limit: Math.max(n, options.limit ?? 0) || n }), random: false };
-  return { ds: randomDataset(model, Math.max(n, 1)), random: true };
+  return { ds: randomDataset(model, Math.max(n, 1), dims), random: true };
 }
 
 /** Size on disk of a model file plus its external data. */
@@ -80,6 +81,7 @@ export async function runTransform(
     if (random) warnings.push("verified on random inputs; pass --data for agreement on real samples");
     warnings.push(...verification.warnings);
   }
+  else await assertLoads(model);
   const t2 = performance.now();
   const saved = saveModel(model, out, { externalData: flags.externalData ? true : "auto" });
   const t3 = performance.now();
@@ -103,6 +105,12 @@ export async function runTransform(
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
     warnings,
   };
+}
+
+/** Even without verification, never write a model ONNX Runtime cannot open. */
+async function assertLoads(model: Model): Promise<void> {
+  const s = await openSession(model);
+  await s.release();
 }
 
 export function printTransform(r: TransformResult, extra: string[] = []): void {

@@ -8,7 +8,10 @@ import type { HostTensor } from "../runtime/host-tensor.js";
 
 export function randomDataset(model: Model, size: number, dims: Record<string, number> = {}, seed = 1): Dataset {
   // One sample per row: batch-like leading dims are 1 and dropped from each sample.
-  const { inputs } = planInputs(model, { ...Object.fromEntries(model.graph.inputs.flatMap((v) => (typeof v.shape?.[0] === "string" ? [[v.shape[0], 1]] : []))), ...dims });
+  const leading = Object.fromEntries(model.graph.inputs.flatMap((v) => (typeof v.shape?.[0] === "string" ? [[v.shape[0], 1]] : [])));
+  const known = new Set(model.graph.inputs.flatMap((v) => (v.shape ?? []).filter((d): d is string => typeof d === "string")));
+  const given = Object.fromEntries(Object.entries(dims).filter(([k]) => known.has(k)));
+  const { inputs } = planInputs(model, { ...given, ...leading });
   return {
     description: `${size} random samples (not real data)`,
     size,

@@ -4,6 +4,7 @@ import type { Value } from "../ir/value.js";
 import { dtypeToHost } from "../ir/dtype.js";
 import { elementCount, type HostTensor } from "../runtime/host-tensor.js";
 import { QuantaError } from "../errors.js";
+import { float32ToFloat16Bits } from "../ir/tensor/float16.js";
 
 /** Conforms every feed to its model input (`inputs` are the model's graph inputs). */
 export function conformFeeds(feeds: Record<string, HostTensor>, inputs: readonly Value[], batchSize: number, fixedBatch: boolean): Record<string, HostTensor> {
@@ -42,6 +43,7 @@ function castHost(t: HostTensor, type: HostTensor["type"], name: string): HostTe
   }
   if (type === "float64" && t.type === "float32") return { type, dims: t.dims, data: Float64Array.from(t.data as Float32Array) };
   if (type === "float32" && t.type === "float64") return { type, dims: t.dims, data: Float32Array.from(t.data as Float64Array) };
+  if (type === "float16" && t.type === "float32") return { type, dims: t.dims, data: Uint16Array.from(t.data as Float32Array, float32ToFloat16Bits) };
   throw new QuantaError(`input "${name}" takes ${type} but the data gives ${t.type}`);
 }
 

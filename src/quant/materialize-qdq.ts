@@ -35,7 +35,8 @@ export function materializeQdq(model: Model, plan: QuantPlan, params: ReadonlyMa
   }
   const weightScales = new Map<Value, QParams[]>();
   for (const w of plan.weights.values()) {
-    weightScales.set(w.value, quantizeWeight(g, w.value, w.axis, config.weightType));
+    const asAct = w.asActivation === true;
+    weightScales.set(w.value, quantizeWeight(g, w.value, w.axis, asAct ? config.activationType : config.weightType, asAct ? config.symmetricActivations : true));
   }
   const floatBiases: string[] = [];
   let biases = 0;
@@ -71,9 +72,9 @@ function insertQdq(g: Graph, v: Value, p: QParams, qtype: QType, twin: string): 
   }
 }
 
-function quantizeWeight(g: Graph, w: Value, axis: number | null, qtype: QType): QParams[] {
+function quantizeWeight(g: Graph, w: Value, axis: number | null, qtype: QType, symmetric: boolean): QParams[] {
   const t = g.constantValue(w)!;
-  const q = quantizeWeights(t.toFloat32(), t.dims, axis, { qtype, symmetric: true });
+  const q = quantizeWeights(t.toFloat32(), t.dims, axis, { qtype, symmetric });
   const qv = g.addInitializer(`${w.name}_quantized`, quantizedTensor(qtype, t.dims, q.values));
   const { scale, zp } = paramInitializers(g, w.name, q.params, qtype);
   const first = w.uses[0]?.node;

@@ -22,6 +22,8 @@ export interface PlannedTensor {
 export interface PlannedWeight {
   value: Value;
   axis: number | null;
+  /** A constant operand of Add/Mul/Concat: stored in the activation type, as kernels mixing it with activations require. */
+  asActivation?: boolean;
 }
 
 export interface PlannedBias {
@@ -76,7 +78,7 @@ export function planStatic(model: Model, config: StaticQuantConfig): QuantPlan {
       if (!v || i === weightIdx) continue;
       if (g.constantValue(v)) {
         // A constant operand of Add/Mul/Concat etc.: quantized like a weight, per tensor.
-        if (v.dtype === DataType.FLOAT && !plan.weights.has(v)) plan.weights.set(v, { value: v, axis: null });
+        if (v.dtype === DataType.FLOAT && !plan.weights.has(v)) plan.weights.set(v, { value: v, axis: null, asActivation: true });
         continue;
       }
       markTensor(resolve(v));

@@ -101,7 +101,9 @@ export function convertQdqToQop(model: Model): QopReport {
         const b = dequantized(n.input(1));
         const c = n.input(2) ? dequantized(n.input(2)) : null;
         if (!b || (n.input(2) && !c)) break;
-        replace("QGemm", MS, [x.q, x.scale, x.zp, b.q, b.scale, b.zp, c?.q ?? null, ys, yzp], attrs);
+        // QGemm has no beta: the plan only quantizes Gemm biases with beta = 1.
+        const { beta: _beta, ...gemmAttrs } = attrs;
+        replace("QGemm", MS, [x.q, x.scale, x.zp, b.q, b.scale, b.zp, c?.q ?? null, ys, yzp], gemmAttrs);
         break;
       }
       case "Add":

@@ -27,7 +27,7 @@ export function registerCompare(program: Command): void {
   addDataOptions(cmd).action(async (floatPath: string, quantPath: string, f: CompareFlags) => {
     const float = loadModel(floatPath);
     const quant = loadModel(quantPath);
-    const { ds, random } = await verificationData(float, f.data, dataOptions(f), f.samples);
+    const { ds, random } = await verificationData(float, f.data, dataOptions(f), f.samples, f.dim);
     const bar = progressBar("compare", Math.min(ds.size, f.samples), { quiet: f.json });
     const r = await compareModels(float, quant, ds, { samples: f.samples, perLayer: f.perLayer, onProgress: (d) => bar.update(d) });
     bar.stop();

@@ -65,7 +65,7 @@ export function registerDynamic(program: Command): void {
         report = quantizeDynamic(m, config);
         return {};
       },
-      (float) => verificationData(float, f.data, dataOptions(f), f.verify),
+      (float) => verificationData(float, f.data, dataOptions(f), f.verify, f.dim),
     );
     if (f.json) return void process.stdout.write(JSON.stringify({ ...r, quantized: report }, null, 2) + "\n");
     printTransform(r, [`quantized ${report!.matmuls} MatMul, ${report!.gemms} Gemm, ${report!.convs} Conv, ${report!.tables} embedding table(s); ${report!.skipped.length} node(s) left float`]);

@@ -41,7 +41,7 @@ export function registerFp16(program: Command): void {
         const warnings = stats.clampedValues ? [`${stats.clampedValues} weight value(s) beyond ±65504 were clamped to the float16 range`] : [];
         return { warnings };
       },
-      (float) => verificationData(float, f.data, dataOptions(f), f.verify),
+      (float) => verificationData(float, f.data, dataOptions(f), f.verify, f.dim),
     );
     if (f.json) return void process.stdout.write(JSON.stringify({ ...r, fp16: stats }, null, 2) + "\n");
     const s = stats!;

@@ -43,7 +43,7 @@ export function registerFuse(program: Command): void {
         records = res.records;
         return {};
       },
-      (float) => verificationData(float, f.data, dataOptions(f), f.verify),
+      (float) => verificationData(float, f.data, dataOptions(f), f.verify, f.dim),
     );
     const applied = Object.fromEntries(reports.filter((x) => x.applied).map((x) => [x.rule, x.applied]));
     if (f.json) return void process.stdout.write(JSON.stringify({ ...r, applied, rules: reports, passes: records }, null, 2) + "\n");

@@ -88,7 +88,7 @@ export function registerStatic(program: Command): void {
       input,
       f,
       async (m) => {
-        const ds = f.data === "random" ? randomDataset(m, f.samples) : await openDataset(f.data!, dataOptions(f));
+        const ds = f.data === "random" ? randomDataset(m, f.samples, f.dim) : await openDataset(f.data!, dataOptions(f));
         if (f.data === "random") warnings.push("calibrated on random inputs: fine for speed benchmarks, meaningless for accuracy");
         const total = Math.min(ds.size, f.samples);
         const bar = progressBar("calibrate", total, { quiet: f.json });
@@ -99,7 +99,7 @@ export function registerStatic(program: Command): void {
         bar.stop();
         return { warnings: [...warnings, ...report.warnings] };
       },
-      (float) => verificationData(float, f.data, dataOptions(f), f.verify),
+      (float) => verificationData(float, f.data, dataOptions(f), f.verify, f.dim),
     );
     if (f.json) return void process.stdout.write(JSON.stringify({ ...r, quantization: report }, null, 2) + "\n");
     const q = report!;
