@@ -12,6 +12,7 @@ import { measureLatency } from "../src/evaluate/latency.js";
 import { loadModel } from "../src/ir/serde/load.js";
 import { openDataset } from "../src/data/open-dataset.js";
 import { randomDataset } from "../src/data/random-dataset.js";
+import { formatBytes } from "../src/cli/format.js";
 import { ptqCases, runPtqCase, calibrationCost, tempDir, type PtqRow } from "./ptq.js";
 
 const RESULTS = join(process.cwd(), "bench", "results");
@@ -132,7 +133,7 @@ async function ptqSuite(quick: boolean): Promise<void> {
     const table: Row[] = rows.map((r) => ({
       model: r.model,
       variant: r.variant,
-      "size MB": MB(r.bytes),
+      size: formatBytes(r.bytes),
       "size ×fp32": r.sizeRatio.toFixed(3),
       "1 thread ms": r.latency1.toFixed(2),
       "×fp32 (1t)": r.ratio1.toFixed(2),

@@ -137,7 +137,7 @@ function castScaledWeight(g: Graph, n: Node, wi: number, axis: number, qtype: QT
   const s = g.addInitializer(`${base}_scale`, Tensor.fromArray(DataType.FLOAT, shape, Float32Array.from(q.params, (p) => p.scale)));
   const f = g.addNode("Cast", [wq], { to: DataType.FLOAT }, { before: n, name: g.names.fresh(`${base}_Cast`) }).output(0);
   const mul = g.addNode("Mul", [f, s], {}, { before: n, name: g.names.fresh(`${base}_scale_Mul`) });
-  mul.metadata.push([FLOAT_TWIN_KEY, base]);
+  if (t.origin) mul.metadata.push([FLOAT_TWIN_KEY, base]); // untouched weights only (not BN-folded)
   mul.output(0).type = w.type;
   n.setInput(wi, mul.output(0));
 }
@@ -153,7 +153,7 @@ function dequantizedWeight(g: Graph, n: Node, wi: number, axis: number | null, q
   const s = g.addInitializer(`${base}_scale`, scaleTensor(q.params));
   const zp = g.addInitializer(`${base}_zero_point`, zeroPointTensor(q.params, qtype));
   const dq = g.addNode("DequantizeLinear", [wq, s, zp], axis !== null ? { axis } : {}, { before: n, name: g.names.fresh(`${base}_DequantizeLinear`) });
-  dq.metadata.push([FLOAT_TWIN_KEY, base]);
+  if (t.origin) dq.metadata.push([FLOAT_TWIN_KEY, base]);
   dq.output(0).type = w.type;
   n.setInput(wi, dq.output(0));
 }

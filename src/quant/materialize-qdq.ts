@@ -84,7 +84,8 @@ function quantizeWeight(g: Graph, w: Value, axis: number | null, qtype: QType, s
     outputs: [`${w.name}_dequantized`],
   });
   dq.output(0).type = w.type;
-  dq.metadata.push([FLOAT_TWIN_KEY, w.name]);
+  // Only a weight untouched since loading (not refolded with a BatchNorm) has a float twin to compare with.
+  if (t.origin) dq.metadata.push([FLOAT_TWIN_KEY, w.name]);
   moveBeforeUses(g, dq, w);
   w.replaceAllUsesWith(dq.output(0));
   return q.params;

@@ -1,0 +1,60 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { rmSync } from "node:fs";
+import { buildZooModel } from "../zoo/index.js";
+import { parseModel, loadModel } from "../ir/serde/load.js";
+import { serializeModel } from "../ir/serde/save.js";
+import { openSession } from "../runtime/session.js";
+import { randomDataset } from "../data/random-dataset.js";
+import { quantizeDynamic } from "./dynamic.js";
+import { dynamicConfig } from "./dynamic-config.js";
+import { prepareFloat } from "./static.js";
+import { compareModels } from "../verify/compare.js";
+import { inspectModel } from "../inspect/inspect.js";
+import { DataType } from "../ir/dtype.js";
+
+async function optimizedOps(model: ReturnType<typeof loadModel>): Promise<Record<string, number>> {
+  const opt = join(tmpdir(), `quanta-dyn-opt-${process.pid}.onnx`);
+  try {
+    await (await openSession(model, { optimizedModelPath: opt })).release();
+    return inspectModel(loadModel(opt)).opTypes;
+  } finally {
+    rmSync(opt, { force: true });
+  }
+}
+
+test("dynamic bert-tiny: MatMuls become the int8 pattern ORT fuses, embeddings int8, output close", async () => {
+  const float = buildZooModel("bert-tiny");
+  const q = parseModel(serializeModel(float));
+  await prepareFloat(q);
+  const r = quantizeDynamic(q, dynamicConfig({ minElements: 256 }));
+  assert.equal(r.matmuls, 12); // 2 layers × (Q, K, V, O, FFN in, FFN out)
+  assert.ok(r.tables >= 2, "word and position embeddings");
+  const ops = inspectModel(q).opTypes;
+  assert.equal(ops.MatMulInteger, r.matmuls + r.gemms); // + the pooler Gemm
+  assert.ok(ops.DynamicQuantizeLinear! >= 1);
+  const opt = await optimizedOps(q);
+  const fused = (opt["com.microsoft.DynamicQuantizeMatMul"] ?? 0) + (opt["com.microsoft.MatMulIntegerToFloat"] ?? 0);
+  assert.equal(fused, r.matmuls + r.gemms, `ORT ran the MatMuls as int8 kernels: ${JSON.stringify(opt)}`);
+  const word = q.graph.initializers.get("bert.embeddings.word_embeddings.weight_quantized")!.initializer!;
+  assert.equal(word.dtype, DataType.INT8);
+  const size = serializeModel(q).byteLength / serializeModel(float).byteLength;
+  assert.ok(size < 0.33, `size ratio ${size}`);
+  const cmp = await compareModels(float, q, randomDataset(float, 8, { sequence: 16 }), { samples: 8 });
+  assert.ok(cmp.sqnrDb > 25, `SQNR ${cmp.sqnrDb}`);
+});
+
+test("dynamic Conv weight-only: int8 on disk, folded back to float by ORT at session start", async () => {
+  const float = buildZooModel("resnet-tiny");
+  const q = parseModel(serializeModel(float));
+  await prepareFloat(q);
+  const r = quantizeDynamic(q, dynamicConfig({ minElements: 16 }));
+  assert.equal(r.convs, inspectModel(float).opTypes.Conv);
+  assert.ok(inspectModel(q).bytesByDtype.int8! > 0.7 * inspectModel(q).parameters);
+  const opt = await optimizedOps(q);
+  assert.equal(opt.Cast, undefined, `weight Casts were constant-folded: ${JSON.stringify(opt)}`);
+  const cmp = await compareModels(float, q, randomDataset(float, 8), { samples: 8 });
+  assert.ok(cmp.sqnrDb > 30, `SQNR ${cmp.sqnrDb}`);
+});

@@ -1,0 +1,100 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { rmSync } from "node:fs";
+import { createModel } from "../ir/builder.js";
+import { DataType } from "../ir/dtype.js";
+import { Tensor } from "../ir/tensor/tensor.js";
+import { buildZooModel } from "../zoo/index.js";
+import { parseModel, loadModel } from "../ir/serde/load.js";
+import { serializeModel } from "../ir/serde/save.js";
+import { openSession } from "../runtime/session.js";
+import { randomDataset } from "../data/random-dataset.js";
+import { memoryDataset } from "../data/memory-dataset.js";
+import { quantizeStatic } from "./static.js";
+import { staticConfig } from "./config.js";
+import { compareModels } from "../verify/compare.js";
+import { inspectModel } from "../inspect/inspect.js";
+import { qparamsFromRange, quantizeValues, dequantizeValues } from "./math.js";
+
+const copy = (m: ReturnType<typeof buildZooModel>) => parseModel(serializeModel(m));
+
+test("static QDQ on resnet-tiny: ORT fuses every Conv into QLinearConv, output close to float", async () => {
+  const float = buildZooModel("resnet-tiny");
+  const q = copy(float);
+  const ds = randomDataset(float, 16);
+  const report = await quantizeStatic(q, ds, { config: staticConfig(), calibration: { observer: "minmax", samples: 16 } });
+  assert.equal(report.quantizedNodes.Conv, inspectModel(float).opTypes.Conv);
+  assert.equal(inspectModel(q).opTypes.BatchNormalization, undefined, "BatchNorm folded before quantizing");
+  assert.ok(report.materialized.fusedActivations > 0, "Relus folded into saturation");
+  const opt = join(tmpdir(), `quanta-opt-${process.pid}.onnx`);
+  try {
+    const s = await openSession(q, { optimizedModelPath: opt });
+    await s.release();
+    const ops = inspectModel(loadModel(opt)).opTypes;
+    assert.equal(ops["com.microsoft.QLinearConv"] ?? ops.QLinearConv, report.quantizedNodes.Conv, JSON.stringify(ops));
+    assert.equal(ops.Conv, undefined, "no float Conv left after ORT's QDQ fusion");
+  } finally {
+    rmSync(opt, { force: true });
+  }
+  const cmp = await compareModels(float, q, randomDataset(float, 8), { samples: 8 });
+  assert.ok(cmp.sqnrDb > 25, `SQNR ${cmp.sqnrDb}`);
+});
+
+test("QOperator form matches the QDQ form and contains QLinear ops", async () => {
+  const float = buildZooModel("resnet-tiny");
+  const ds = randomDataset(float, 8);
+  const qdq = copy(float);
+  await quantizeStatic(qdq, ds, { config: staticConfig(), calibration: { observer: "minmax", samples: 8 } });
+  const qop = copy(float);
+  const r = await quantizeStatic(qop, ds, { config: staticConfig({ format: "qop" }), calibration: { observer: "minmax", samples: 8 } });
+  const ops = inspectModel(qop).opTypes;
+  assert.equal(ops.QLinearConv, r.quantizedNodes.Conv);
+  assert.equal(ops.Conv, undefined);
+  assert.ok(qop.opsets.get("com.microsoft"), "contrib ops imported");
+  const cmp = await compareModels(qdq, qop, randomDataset(float, 4), { samples: 4 });
+  assert.ok(cmp.sqnrDb > 40, `QOp vs QDQ SQNR ${cmp.sqnrDb}`);
+});
+
+test("a quantized Conv computes what float64 fake quantization predicts", async () => {
+  // x: [1,1,4,4] in [0,1]; w: [2,1,3,3]; calibration sees exactly the values used below.
+  const { model, builder: b } = createModel({ opset: 13 });
+  const x = b.input("x", DataType.FLOAT, [1, 1, 4, 4]);
+  const wv = Array.from({ length: 18 }, (_, i) => Math.sin(i + 1) * 0.5);
+  const w = b.initializer("w", Tensor.fromArray(DataType.FLOAT, [2, 1, 3, 3], wv));
+  const bias = b.initializer("b", Tensor.fromArray(DataType.FLOAT, [2], [0.1, -0.2]));
+  b.output(b.op("Conv", [x, w, bias], { pads: [1, 1, 1, 1] }), "y");
+  const xv = Float32Array.from({ length: 16 }, (_, i) => ((i * 5) % 16) / 15);
+  const float = copy(model);
+  const ds = memoryDataset([{ inputs: { x: { type: "float32", dims: [1, 4, 4], data: xv } } }]);
+  await quantizeStatic(model, ds, { config: staticConfig({ fuseActivations: false }), calibration: { observer: "minmax", samples: 1 } });
+  const y = (await (await openSession(model)).run({ x: { type: "float32", dims: [1, 1, 4, 4], data: xv } })).y!.data as Float32Array;
+  const yf = (await (await openSession(float)).run({ x: { type: "float32", dims: [1, 1, 4, 4], data: xv } })).y!.data as Float32Array;
+  // float64 simulation: quantize x (uint8 asymmetric over its range), w per channel (int8 symmetric), bias int32.
+  const px = qparamsFromRange(Math.min(...xv), Math.max(...xv), { qtype: "uint8", symmetric: false });
+  const xq = dequantizeValues(quantizeValues(xv, px, "uint8"), px);
+  const out = new Float64Array(32);
+  for (let c = 0; c < 2; c++) {
+    const wc = wv.slice(c * 9, c * 9 + 9);
+    const pw = qparamsFromRange(Math.min(...wc), Math.max(...wc), { qtype: "int8", symmetric: true });
+    const wq = dequantizeValues(quantizeValues(wc, pw, "int8"), pw);
+    const bs = Math.fround(px.scale * pw.scale);
+    const bq = Math.round([0.1, -0.2][c]! / bs) * bs;
+    for (let oy = 0; oy < 4; oy++)
+      for (let ox = 0; ox < 4; ox++) {
+        let acc = bq;
+        for (let ky = 0; ky < 3; ky++)
+          for (let kx = 0; kx < 3; kx++) {
+            const iy = oy + ky - 1;
+            const ix = ox + kx - 1;
+            if (iy >= 0 && iy < 4 && ix >= 0 && ix < 4) acc += wq[ky * 3 + kx]! * xq[iy * 4 + ix]!;
+          }
+        out[c * 16 + oy * 4 + ox] = acc;
+      }
+  }
+  // The output is quantized with the range of the float output: expect at most one output step of difference.
+  const py = qparamsFromRange(Math.min(...yf), Math.max(...yf), { qtype: "uint8", symmetric: false });
+  const expected = dequantizeValues(quantizeValues(out, py, "uint8"), py);
+  for (let i = 0; i < 32; i++) assert.ok(Math.abs(y[i]! - expected[i]!) <= py.scale * 1.01, `element ${i}: ${y[i]} vs ${expected[i]} (step ${py.scale})`);
+});
