@@ -93,10 +93,15 @@ export class Emitter {
     return Array.isArray(p) ? this.ints(p as number[]) : (p as Value);
   }
 
+  /** The one-element tensor ConstantOfShape's `value` attribute takes. */
+  tensorAttr(value: number, dtype: DataType): Tensor {
+    return Tensor.fromArray(dtype, [1], [value]);
+  }
+
   /** A tensor of `value` with the given shape (ConstantOfShape, so no large initializers). */
   fill(shape: ShapeVec, value: number, dtype: DataType): Value {
     if (Array.isArray(shape) && shape.length === 0) return this.scalar(value, dtype);
-    return this.op("ConstantOfShape", [this.vec(shape)], { value: Tensor.fromArray(dtype, [1], [value]) });
+    return this.op("ConstantOfShape", [this.vec(shape)], { value: this.tensorAttr(value, dtype) });
   }
 
   zerosLike(v: Value, dtype = dtypeOf(v)): Value {

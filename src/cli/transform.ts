@@ -12,6 +12,7 @@ import { randomDataset } from "../data/random-dataset.js";
 import type { DataOptions, Dataset } from "../data/dataset.js";
 import { compareModels, type CompareReport } from "../verify/compare.js";
 import { progressBar } from "./progress.js";
+import { peakRssBytes } from "../evaluate/peak-rss.js";
 import { openSession } from "../runtime/session.js";
 import { formatBytes } from "./format.js";
 
@@ -102,7 +103,7 @@ export async function runTransform(
         }
       : {}),
     ms: { transform: t1 - t0, verify: t2 - t1, save: t3 - t2, total: t3 - t0 },
-    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    peakRssBytes: peakRssBytes(),
     warnings,
   };
 }

@@ -2,6 +2,7 @@
 
 import type { Model } from "../ir/model.js";
 import { openSession } from "../runtime/session.js";
+import { peakRssBytes } from "./peak-rss.js";
 import type { Runtime, OptimizationLevel } from "../runtime/runtime.js";
 import { planInputs, randomFeeds } from "./random-inputs.js";
 import type { HostTensor } from "../runtime/host-tensor.js";
@@ -70,7 +71,7 @@ export async function measureLatency(model: Model, opts: LatencyOptions = {}): P
     meanMs: times.reduce((a, b) => a + b, 0) / Math.max(1, times.length),
     throughput: (batch * 1000) / medianMs,
     sessionMs,
-    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    peakRssBytes: peakRssBytes(),
   };
 }
 

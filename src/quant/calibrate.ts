@@ -10,7 +10,7 @@ import { serializeModel } from "../ir/serde/save.js";
 import { openSession } from "../runtime/session.js";
 import type { Runtime } from "../runtime/runtime.js";
 import type { Dataset } from "../data/dataset.js";
-import { batches } from "../data/batches.js";
+import { collate } from "../data/batches.js";
 import { bindInputs } from "../data/bind-inputs.js";
 import { conformFeeds } from "../evaluate/conform.js";
 import { createObserver, type Observer, type ObserverKind, type ObserverOptions } from "../calib/index.js";
@@ -28,12 +28,15 @@ export interface CalibrationOptions {
   threads?: number;
   runtime?: Runtime;
   onProgress?: (done: number, total: number) => void;
+  /** Activation memory one calibration batch may hold, as measured on a probe sample (default 1 GiB). */
+  memoryBudgetBytes?: number;
 }
 
 export interface CalibrationResult {
   ranges: Map<Value, Range>;
   samples: number;
   runs: number;
+  batchSize: number;
   ms: number;
 }
 
@@ -46,8 +49,11 @@ export async function calibrate(model: Model, tensors: readonly Value[], ds: Dat
     const v = g.findValue(t.name);
     if (!v) throw new Error(`calibration: tensor "${t.name}" is missing from the model copy`);
     if (minmaxOnly) {
-      const mn = g.addNode("ReduceMin", [v], { keepdims: 0 }).output(0);
-      const mx = g.addNode("ReduceMax", [v], { keepdims: 0 }).output(0);
+      // Right after the producer: ONNX Runtime then runs the reductions early and frees the
+      // activation, instead of keeping every observed tensor alive to the end of the graph.
+      const where = v.producer ? { after: v.producer } : { before: g.nodes[0] };
+      const mx = g.addNode("ReduceMax", [v], { keepdims: 0 }, where).output(0);
+      const mn = g.addNode("ReduceMin", [v], { keepdims: 0 }, where).output(0);
       g.addOutput(mn);
       g.addOutput(mx);
       outputs.push({ name: mn.name, tensor: t.name, role: "min" }, { name: mx.name, tensor: t.name, role: "max" });
@@ -59,7 +65,7 @@ export async function calibrate(model: Model, tensors: readonly Value[], ds: Dat
   const observers = new Map<string, Observer>(tensors.map((t) => [t.name, createObserver(opts.observer, opts.observerOptions)]));
   const inputs = copy.graph.inputs.filter((v) => !v.initializer);
   const fixed = inputs[0]?.shape?.[0];
-  const batchSize = typeof fixed === "number" && fixed > 0 ? fixed : (opts.batchSize ?? 16);
+  const requested = typeof fixed === "number" && fixed > 0 ? fixed : (opts.batchSize ?? 16);
   const total = Math.min(ds.size, opts.samples ?? 100);
   const bind = bindInputs(ds, inputs.map((v) => v.name));
   const session = await openSession(copy, { threads: opts.threads, runtime: opts.runtime });
@@ -67,30 +73,45 @@ export async function calibrate(model: Model, tensors: readonly Value[], ds: Dat
   const t0 = performance.now();
   let done = 0;
   let runs = 0;
-  try {
-    for await (const batch of batches(ds, batchSize, { limit: total })) {
-      const feeds = conformFeeds(bind(batch.inputs), inputs, batchSize, typeof fixed === "number");
-      const res = await session.run(feeds, names);
-      runs++;
-      const pending = new Map<string, { min?: number; max?: number }>();
-      for (const o of outputs) {
-        const t = res[o.name]!;
-        if (o.role === "values") {
-          observers.get(o.tensor)!.observe(t.data as Float32Array);
-          continue;
-        }
-        const p = pending.get(o.tensor) ?? {};
-        p[o.role] = Number((t.data as Float32Array)[0]);
-        pending.set(o.tensor, p);
+  let batchSize = requested;
+  const observe = async (indices: number[]): Promise<void> => {
+    const batch = collate(ds, await Promise.all(indices.map((i) => ds.get(i))), indices);
+    const feeds = conformFeeds(bind(batch.inputs), inputs, batchSize, typeof fixed === "number");
+    const res = await session.run(feeds, names);
+    runs++;
+    const pending = new Map<string, { min?: number; max?: number }>();
+    for (const o of outputs) {
+      const t = res[o.name]!;
+      if (o.role === "values") {
+        observers.get(o.tensor)!.observe(t.data as Float32Array);
+        continue;
       }
-      for (const [name, p] of pending) observers.get(name)!.observeMinMax(p.min!, p.max!);
-      done += batch.indices.length;
-      opts.onProgress?.(done, total);
+      const p = pending.get(o.tensor) ?? {};
+      p[o.role] = Number((t.data as Float32Array)[0]);
+      pending.set(o.tensor, p);
+    }
+    for (const [name, p] of pending) observers.get(name)!.observeMinMax(p.min!, p.max!);
+    done += indices.length;
+    opts.onProgress?.(done, total);
+  };
+  try {
+    let next = 0;
+    if (typeof fixed !== "number" && total > 0) {
+      // ONNX Runtime keeps every observed tensor alive until the end of a run, so a batch costs
+      // the sum of all observed activations. Probe one sample, then size batches to the budget.
+      const before = process.memoryUsage().rss;
+      await observe([0]);
+      const perSample = Math.max(process.memoryUsage().rss - before, 1);
+      batchSize = Math.max(1, Math.min(requested, Math.floor((opts.memoryBudgetBytes ?? 2 ** 30) / perSample)));
+      next = 1;
+    }
+    for (; next < total; next += batchSize) {
+      await observe(Array.from({ length: Math.min(batchSize, total - next) }, (_, k) => next + k));
     }
   } finally {
     await session.release();
   }
   const ranges = new Map<Value, Range>();
   for (const t of tensors) ranges.set(t, observers.get(t.name)!.range({ symmetric: opts.symmetric }));
-  return { ranges, samples: done, runs, ms: performance.now() - t0 };
+  return { ranges, samples: done, runs, batchSize, ms: performance.now() - t0 };
 }

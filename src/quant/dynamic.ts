@@ -58,21 +58,32 @@ export function quantizeDynamic(model: Model, config: DynamicQuantConfig): Dynam
         else skip("ConvInteger has no transposed form");
         break;
       }
-      case "Gather":
-      case "Slice": {
-        if (!config.embeddings) break;
-        const t = g.constantValue(n.input(0));
-        if (!t || t.dtype !== DataType.FLOAT) break;
-        if (t.size < config.minElements) break;
-        if (n.opType === "Gather" && n.getInt("axis", 0) !== 0 && t.dims.length > 1) break;
-        tableAfterMovement(g, n, config.weightType);
-        report.tables++;
-        break;
-      }
     }
+  }
+  if (config.embeddings && (!config.ops || config.ops.includes("Gather") || config.ops.includes("Slice"))) {
+    report.tables = quantizeTables(model, config.weightType, config.minElements);
   }
   removeUnusedIn(g);
   return report;
+}
+
+/**
+ * Large constant tables read through Gather (axis 0) or Slice — embeddings — stored as int8 and
+ * dequantized after the lookup. Shared by dynamic and static quantization.
+ */
+export function quantizeTables(model: Model, qtype: QType = "int8", minElements = 1024): number {
+  const g = model.graph;
+  let n = 0;
+  for (const node of [...g.nodes]) {
+    if (node.domain !== "" || (node.opType !== "Gather" && node.opType !== "Slice")) continue;
+    const t = g.constantValue(node.input(0));
+    if (!t || t.dtype !== DataType.FLOAT || t.size < minElements) continue;
+    if (node.opType === "Gather" && node.getInt("axis", 0) !== 0 && t.dims.length > 1) continue;
+    tableAfterMovement(g, node, qtype);
+    n++;
+  }
+  removeUnusedIn(g);
+  return n;
 }
 
 function matmulCheck(g: Graph, n: Node, wi: number, config: DynamicQuantConfig): string | null {

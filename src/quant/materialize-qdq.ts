@@ -25,6 +25,8 @@ export interface MaterializeStats {
   biases: number;
   floatBiases: string[];
   fusedActivations: number;
+  /** Embedding tables stored as int8 (filled in by the static pipeline). */
+  tables?: number;
 }
 
 export function materializeQdq(model: Model, plan: QuantPlan, params: ReadonlyMap<Value, QParams>, config: StaticQuantConfig): MaterializeStats {

@@ -18,6 +18,7 @@ import { calibrate, type CalibrationOptions } from "./calibrate.js";
 import { activationParams } from "./params.js";
 import { materializeQdq, type MaterializeStats } from "./materialize-qdq.js";
 import { convertQdqToQop, type QopReport } from "./qdq-to-qop.js";
+import { quantizeTables } from "./dynamic.js";
 import type { StaticQuantConfig } from "./config.js";
 import type { Runtime } from "../runtime/runtime.js";
 
@@ -70,6 +71,8 @@ export async function quantizeStatic(model: Model, data: Dataset, opts: StaticQu
   const quantizedNodes: Record<string, number> = {};
   for (const n of plan.quantizedNodes) quantizedNodes[n.opType] = (quantizedNodes[n.opType] ?? 0) + 1;
   const materialized = materializeQdq(model, plan, params, config);
+  // Embedding tables: int8 storage, dequantized after the lookup (Gather is not a QDQ group).
+  if (!config.exclude.includes("Gather") && (!config.ops || config.ops.includes("Gather"))) materialized.tables = quantizeTables(model, "int8");
   const report: StaticQuantReport = {
     passes: records,
     fusion,
