@@ -46,9 +46,8 @@ export async function verificationData(model: Model, dataPath: string | undefine
   return { ds: randomDataset(model, Math.max(n, 1), dims), random: true };
 }
 
-/** Size on disk of a model file plus its external data. */
-export function modelBytes(path: string): number {
-  const m = loadModel(path);
+/** Size on disk of a loaded model's file plus its external data. */
+export function modelBytes(path: string, m: Model): number {
   let n = statSync(path).size;
   const seen = new Set<string>();
   for (const v of m.graph.initializers.values()) {
@@ -67,8 +66,8 @@ export async function runTransform(
   const t0 = performance.now();
   if (!flags.output) throw new (await import("../errors.js")).QuantaError("pass -o <file> to say where to write the result", 2);
   const out = checkOutputPath(flags.output, { force: flags.force, input });
-  const inputBytes = modelBytes(input);
   const model = loadModel(input);
+  const inputBytes = modelBytes(input, model);
   const { warnings = [] } = await transform(model);
   compactTensors(model);
   const t1 = performance.now();
