@@ -85,7 +85,8 @@ function verdict(v: Variant, base: Variant): string {
   const size = `${(base.bytes / v.bytes).toFixed(1)}× smaller`;
   const r = v.ms! / base.ms!;
   const speed = r < 0.9 ? `${(1 / r).toFixed(1)}× faster` : r > 1.1 ? `${r.toFixed(1)}× slower on this CPU` : "same speed";
-  const acc = v.accuracy !== undefined && base.accuracy !== undefined ? `, top-1 ${((v.accuracy - base.accuracy) * 100).toFixed(2)} pts` : "";
+  const d = v.accuracy !== undefined && base.accuracy !== undefined ? (v.accuracy - base.accuracy) * 100 : undefined;
+  const acc = d !== undefined ? `, top-1 ${d >= 0 ? "+" : "−"}${Math.abs(d).toFixed(2)} pts` : "";
   const note = v.flavor === "fp16" ? " (float16 pays off on GPUs; CPUs here upcast)" : "";
   return `${size}, ${speed}${acc}${note}`;
 }
