@@ -28,3 +28,23 @@ export { evaluateAccuracy, type AccuracyReport, type AccuracyOptions } from "./e
 export { planInputs, randomFeeds } from "./evaluate/random-inputs.js";
 
 export * from "./zoo/index.js";
+
+export { inferShapes, inferModelShapes, inferShapesFromRuntime } from "./passes/infer-shapes.js";
+export { upgradeOpset, type UpgradeResult } from "./passes/upgrade-opset.js";
+export { fuse, fusionRules, type FuseOptions } from "./passes/fusion/fuse.js";
+export { applyRules, rulePass, formatRuleReports, type RewriteRule, type RuleReport } from "./passes/fusion/rule.js";
+
+export { qparamsFromRange, quantizeValues, dequantizeValues, quantizeWeights, quantizeBias, roundHalfEven, type QParams } from "./quant/math.js";
+export { QTYPES, qtypeInfo, type QType } from "./quant/qtype.js";
+export { staticConfig, type StaticQuantConfig, type QuantFormat } from "./quant/config.js";
+export { dynamicConfig, CONV_STRATEGIES, type DynamicQuantConfig, type ConvStrategy } from "./quant/dynamic-config.js";
+export { quantizeDynamic, quantizeTables, type DynamicReport } from "./quant/dynamic.js";
+export { quantizeStatic, prepareFloat, type StaticQuantReport, type StaticQuantOptions } from "./quant/static.js";
+export { planStatic, type QuantPlan } from "./quant/plan.js";
+export { calibrate, type CalibrationOptions, type CalibrationResult } from "./quant/calibrate.js";
+export { convertQdqToQop } from "./quant/qdq-to-qop.js";
+export { QUANT_RULES, QUANTIZABLE_OPS } from "./quant/rules/index.js";
+export * from "./calib/index.js";
+export { convertModelToFloat16, convertToFloat16, fp16RuleFor, type Float16Options, type Float16Stats } from "./fp16/index.js";
+export { compareModels, type CompareReport, type CompareOptions } from "./verify/compare.js";
+export { randomDataset } from "./data/random-dataset.js";

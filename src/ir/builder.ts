@@ -36,7 +36,7 @@ export class GraphBuilder {
   }
 
   /** Adds a node and returns its first output. */
-  op(opType: string, inputs: readonly (Value | null)[], attributes: Record<string, AttrInput> = {}, opts: { domain?: string; name?: string; output?: string } = {}): Value {
+  op(opType: string, inputs: readonly (Value | null)[], attributes: Record<string, AttrInput | undefined> = {}, opts: { domain?: string; name?: string; output?: string } = {}): Value {
     const node = this.graph.addNode(opType, inputs, attributes, {
       domain: opts.domain,
       name: opts.name,
@@ -46,7 +46,7 @@ export class GraphBuilder {
   }
 
   /** Adds a node with several outputs. */
-  opN(opType: string, inputs: readonly (Value | null)[], attributes: Record<string, AttrInput>, outputs: number, opts: { domain?: string; name?: string } = {}): Value[] {
+  opN(opType: string, inputs: readonly (Value | null)[], attributes: Record<string, AttrInput | undefined>, outputs: number, opts: { domain?: string; name?: string } = {}): Value[] {
     return [...this.graph.addNode(opType, inputs, attributes, { ...opts, outputs }).outputs];
   }
 }

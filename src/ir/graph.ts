@@ -76,10 +76,11 @@ export class Graph {
   }
 
   /** Creates a node, wires its inputs, creates its outputs and inserts it. */
-  addNode(opType: string, inputs: readonly (Value | null)[], attributes: Record<string, AttrInput> = {}, opts: AddNodeOptions = {}): Node {
+  /** Attributes given as undefined are left out (convenient for optional ones). */
+  addNode(opType: string, inputs: readonly (Value | null)[], attributes: Record<string, AttrInput | undefined> = {}, opts: AddNodeOptions = {}): Node {
     const node = new Node(opType, opts.domain ?? "", opts.name ?? this.names.fresh(`${opType}_node`));
     inputs.forEach((v, i) => node.setInput(i, v));
-    for (const [k, a] of Object.entries(attributes)) node.setAttribute(k, toAttribute(k, a));
+    for (const [k, a] of Object.entries(attributes)) if (a !== undefined) node.setAttribute(k, toAttribute(k, a));
     const outs = opts.outputs ?? 1;
     const outNames = typeof outs === "number" ? Array.from({ length: outs }, (_, i) => `${node.name}_out${outs > 1 ? i : ""}`) : outs;
     for (const n of outNames) node.attachOutput(typeof outs === "number" ? this.createValue(n) : this.createValue(n));
