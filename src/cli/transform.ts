@@ -2,6 +2,8 @@
 // result in ONNX Runtime next to the float model (verification), then write it atomically.
 
 import { statSync } from "node:fs";
+import type { Command } from "commander";
+import { nonNegativeInt } from "./options.js";
 import { loadModel } from "../ir/serde/load.js";
 import { saveModel } from "../ir/serde/save.js";
 import type { Model } from "../ir/model.js";
@@ -15,6 +17,15 @@ import { progressBar } from "./progress.js";
 import { peakRssBytes } from "../evaluate/peak-rss.js";
 import { openSession } from "../runtime/session.js";
 import { formatBytes } from "./format.js";
+
+/** The options every model-writing command shares. */
+export function addTransformOptions(cmd: Command, verifyDefault: number): Command {
+  return cmd
+    .option("--verify <n>", "samples to compare with the float model before writing (0 = only check that it loads)", nonNegativeInt("--verify"), verifyDefault)
+    .option("--external-data", "store weights in <output>.data")
+    .option("--force", "overwrite the output file")
+    .option("--json", "print one JSON object");
+}
 
 export interface TransformFlags {
   output?: string;

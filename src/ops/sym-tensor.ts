@@ -6,6 +6,7 @@ import type { Dim } from "../ir/value.js";
 import { DataType, isFloatType } from "../ir/dtype.js";
 import { Tensor } from "../ir/tensor/tensor.js";
 import { broadcastShapes } from "./broadcast.js";
+import { strides } from "../runtime/host-tensor.js";
 
 export interface SymTensor {
   readonly dtype: DataType;
@@ -103,12 +104,12 @@ function increment(idx: number[], shape: readonly number[]): void {
 export function selectAlongAxes(s: SymTensor, picks: readonly (readonly number[])[]): SymTensor {
   const dims = picks.map((p) => p.length);
   const n = elementCount(dims);
-  const strides = stridesOf(s.dims);
+  const st = strides(s.dims);
   const out: Dim[] = new Array<Dim>(n);
   const idx = new Array<number>(dims.length).fill(0);
   for (let k = 0; k < n; k++) {
     let o = 0;
-    for (let a = 0; a < dims.length; a++) o += picks[a]![idx[a]!]! * strides[a]!;
+    for (let a = 0; a < dims.length; a++) o += picks[a]![idx[a]!]! * st[a]!;
     out[k] = s.data[o]!;
     increment(idx, dims);
   }
@@ -136,25 +137,16 @@ export function gatherElements(s: SymTensor, indices: readonly number[], indexDi
 /** Permutes the axes of a tracked tensor (Transpose). */
 export function transposeElements(s: SymTensor, perm: readonly number[]): SymTensor {
   const dims = perm.map((p) => s.dims[p]!);
-  const strides = stridesOf(s.dims);
+  const st = strides(s.dims);
   const n = s.data.length;
   const out: Dim[] = new Array<Dim>(n);
   const idx = new Array<number>(dims.length).fill(0);
   for (let k = 0; k < n; k++) {
     let o = 0;
-    for (let a = 0; a < dims.length; a++) o += idx[a]! * strides[perm[a]!]!;
+    for (let a = 0; a < dims.length; a++) o += idx[a]! * st[perm[a]!]!;
     out[k] = s.data[o]!;
     increment(idx, dims);
   }
   return { dtype: s.dtype, dims, data: out };
 }
 
-function stridesOf(dims: readonly number[]): number[] {
-  const s = new Array<number>(dims.length);
-  let acc = 1;
-  for (let i = dims.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= dims[i]!;
-  }
-  return s;
-}

@@ -106,7 +106,6 @@ function quantizeMatMul(g: Graph, n: Node, weight: Tensor, bias: Value | null, a
   const y = n.output(0);
   const base = n.name || y.name;
   const q = quantizeWeights(weight.toFloat32(), weight.dims, config.perChannel ? 1 : null, { qtype: config.weightType, symmetric: config.weightType === "int8" });
-  const info = qtypeInfo(config.weightType);
   const wq = g.addInitializer(`${base}_W_quantized`, quantizedTensor(config.weightType, weight.dims, q.values));
   const ws = g.addInitializer(`${base}_W_scale`, scaleTensor(q.params, alpha));
   const wzp = g.addInitializer(`${base}_W_zero_point`, zeroPointTensor(q.params, config.weightType));
@@ -158,7 +157,6 @@ function dequantizedWeight(g: Graph, n: Node, wi: number, axis: number | null, q
   const w = n.input(wi)!;
   const t = g.constantValue(w)!;
   const q = quantizeWeights(t.toFloat32(), t.dims, axis, { qtype, symmetric: qtype === "int8" });
-  const info = qtypeInfo(qtype);
   const base = w.name;
   const wq = g.addInitializer(`${base}_quantized`, quantizedTensor(qtype, t.dims, q.values));
   const s = g.addInitializer(`${base}_scale`, scaleTensor(q.params));
@@ -177,7 +175,6 @@ function convInteger(g: Graph, n: Node, config: DynamicQuantConfig): void {
   const base = n.name || y.name;
   // ConvInteger takes one weight zero point per output channel at most; scales multiply afterwards.
   const q = quantizeWeights(t.toFloat32(), t.dims, config.perChannel ? 0 : null, { qtype: config.weightType, symmetric: config.weightType === "int8" });
-  const info = qtypeInfo(config.weightType);
   const wq = g.addInitializer(`${base}_W_quantized`, quantizedTensor(config.weightType, t.dims, q.values));
   const wzp = g.addInitializer(`${base}_W_zero_point`, zeroPointTensor(q.params, config.weightType));
   const channelScale = q.params.length > 1 ? [q.params.length, 1, 1] : [];
@@ -216,7 +213,7 @@ function tableAfterMovement(g: Graph, n: Node, qtype: QType): void {
   const dq = g.addNode("DequantizeLinear", [moved, s, zp], {}, { after: n, name: g.names.fresh(`${tv.name}_DequantizeLinear`) });
   dq.metadata.push([FLOAT_TWIN_KEY, y.name]);
   dq.output(0).type = y.type;
-  swapOutput(g, n, y, moved, dq.output(0));
+  swapOutput(n, y, moved, dq.output(0));
 }
 
 /** Readers of `y` (and the graph output slot) move to `out`; `out` takes y's name. */
@@ -228,7 +225,7 @@ function replaceOutput(g: Graph, n: Node, y: Value, out: Value): void {
   renameValue(out, name);
 }
 
-function swapOutput(g: Graph, n: Node, y: Value, moved: Value, out: Value): void {
+function swapOutput(n: Node, y: Value, moved: Value, out: Value): void {
   // n keeps producing into `moved`, a fresh value; `out` (the DQ output) replaces y everywhere.
   n.setOutput(n.outputs.indexOf(y), moved);
   y.replaceAllUsesWith(out);

@@ -3,8 +3,8 @@ import { quantizeDynamic } from "../../quant/dynamic.js";
 import { CONV_STRATEGIES, DYNAMIC_OPS, dynamicConfig, type ConvStrategy } from "../../quant/dynamic-config.js";
 import { prepareFloat } from "../../quant/static.js";
 import { addDataOptions, dataOptions, type DataFlags } from "../data-flags.js";
-import { nonNegativeInt, oneOf } from "../options.js";
-import { printTransform, runTransform, verificationData, type TransformFlags } from "../transform.js";
+import { oneOf } from "../options.js";
+import { addTransformOptions, printTransform, runTransform, verificationData, type TransformFlags } from "../transform.js";
 
 interface DynamicFlags extends TransformFlags, DataFlags {
   weightType: "int8" | "uint8";
@@ -42,12 +42,8 @@ export function registerDynamic(program: Command): void {
     .option("--exclude <list>", "comma-separated op types or node names to keep float")
     .option("--no-embeddings", "keep Gather/Slice tables float")
     .option("--data <dataset>", "samples for verification (default: random inputs)")
-    .option("--verify <n>", "samples to compare with the float model before writing (0 = skip)", nonNegativeInt("--verify"), 4)
-    .option("--external-data", "store weights in <output>.data")
-    .option("--force", "overwrite the output file")
-    .option("--json", "print one JSON object")
     .addHelpText("after", HELP);
-  addDataOptions(cmd).action(async (input: string, f: DynamicFlags) => {
+  addDataOptions(addTransformOptions(cmd, 4)).action(async (input: string, f: DynamicFlags) => {
     const config = dynamicConfig({
       weightType: f.weightType,
       perChannel: !!f.perChannel,

@@ -1,8 +1,7 @@
 import type { Command } from "commander";
 import { convertModelToFloat16, type Float16Stats } from "../../fp16/index.js";
 import { addDataOptions, dataOptions, type DataFlags } from "../data-flags.js";
-import { nonNegativeInt } from "../options.js";
-import { printTransform, runTransform, verificationData, type TransformFlags } from "../transform.js";
+import { addTransformOptions, printTransform, runTransform, verificationData, type TransformFlags } from "../transform.js";
 
 interface Fp16Flags extends TransformFlags, DataFlags {
   keepIoTypes?: boolean;
@@ -26,12 +25,8 @@ export function registerFp16(program: Command): void {
     .option("--keep-io-types", "keep float32 graph inputs and outputs (Casts at the boundary)")
     .option("--block <ops>", "comma-separated extra op types to keep float32")
     .option("--data <dataset>", "samples for verification (default: random inputs)")
-    .option("--verify <n>", "samples to compare with the float32 model (0 = skip)", nonNegativeInt("--verify"), 4)
-    .option("--external-data", "store weights in <output>.data")
-    .option("--force", "overwrite the output file")
-    .option("--json", "print one JSON object")
     .addHelpText("after", HELP);
-  addDataOptions(cmd).action(async (input: string, f: Fp16Flags) => {
+  addDataOptions(addTransformOptions(cmd, 4)).action(async (input: string, f: Fp16Flags) => {
     let stats: Float16Stats | undefined;
     const r = await runTransform(
       input,

@@ -7,8 +7,7 @@ import { inferShapes } from "../../passes/infer-shapes.js";
 import { fuse } from "../../passes/fusion/fuse.js";
 import { formatRuleReports, type RuleReport } from "../../passes/fusion/rule.js";
 import { addDataOptions, dataOptions, type DataFlags } from "../data-flags.js";
-import { nonNegativeInt } from "../options.js";
-import { printTransform, runTransform, verificationData, type TransformFlags } from "../transform.js";
+import { addTransformOptions, printTransform, runTransform, verificationData, type TransformFlags } from "../transform.js";
 
 interface FuseFlags extends TransformFlags, DataFlags {
   activations?: boolean;
@@ -24,12 +23,8 @@ export function registerFuse(program: Command): void {
     .option("-o, --output <file>", "where to write the fused model")
     .option("--activations", "also fuse Conv/Gemm + Relu/Clip/… into com.microsoft FusedConv/FusedGemm (ONNX Runtime only)")
     .option("--verbose", "list every candidate that was not fused, with the reason")
-    .option("--data <dataset>", "samples for verification (default: random inputs)")
-    .option("--verify <n>", "samples to compare with the input model (0 = skip)", nonNegativeInt("--verify"), 4)
-    .option("--external-data", "store weights in <output>.data")
-    .option("--force", "overwrite the output file")
-    .option("--json", "print one JSON object");
-  addDataOptions(cmd).action(async (input: string, f: FuseFlags) => {
+    .option("--data <dataset>", "samples for verification (default: random inputs)");
+  addDataOptions(addTransformOptions(cmd, 4)).action(async (input: string, f: FuseFlags) => {
     let reports: RuleReport[] = [];
     let records: Awaited<ReturnType<typeof runPasses>>["records"] = [];
     const r = await runTransform(

@@ -6,8 +6,8 @@ import { OBSERVER_KINDS, type ObserverKind } from "../../calib/index.js";
 import { openDataset } from "../../data/open-dataset.js";
 import { randomDataset } from "../../data/random-dataset.js";
 import { addDataOptions, dataOptions, type DataFlags } from "../data-flags.js";
-import { nonNegativeInt, oneOf, positiveInt } from "../options.js";
-import { printTransform, runTransform, verificationData, type TransformFlags } from "../transform.js";
+import { oneOf, positiveInt } from "../options.js";
+import { addTransformOptions, printTransform, runTransform, verificationData, type TransformFlags } from "../transform.js";
 import { progressBar } from "../progress.js";
 import { QuantaError } from "../../errors.js";
 
@@ -63,12 +63,8 @@ export function registerStatic(program: Command): void {
     .option("--quantize-all", "also quantize Softmax, LayerNormalization and GELU")
     .option("--no-fuse-activations", "keep Relu/Clip nodes instead of folding them into saturation")
     .option("--batch <n>", "calibration batch size when the batch dim is symbolic", positiveInt("--batch"), 16)
-    .option("--verify <n>", "samples to compare with the float model before writing (0 = skip)", nonNegativeInt("--verify"), 8)
-    .option("--external-data", "store weights in <output>.data")
-    .option("--force", "overwrite the output file")
-    .option("--json", "print one JSON object")
     .addHelpText("after", HELP);
-  addDataOptions(cmd).action(async (input: string, f: StaticFlags) => {
+  addDataOptions(addTransformOptions(cmd, 8)).action(async (input: string, f: StaticFlags) => {
     if (!f.data) throw new QuantaError("pass --data <dataset> with representative inputs (or --data random for a speed benchmark)", 2);
     const config = staticConfig({
       format: f.format,
