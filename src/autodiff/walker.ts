@@ -30,8 +30,8 @@ export interface DifferentiateContext {
 export function differentiate(graph: Graph, loss: Value, wrt: readonly Value[], ctx: DifferentiateContext): Map<Value, Value> {
   const rules = ctx.rules ?? GRADIENT_RULES;
   const b = new Emitter(graph, ctx.opset, ctx.prefix ?? "grad");
-  const forward = [...graph.nodes];
-  const active = activeValues(forward, loss, wrt);
+  const forward = nodesReaching(loss);
+  const active = activeValues(forward, wrt);
   const contributions = new Map<Value, Value[]>();
 
   // The gradient of a value: its contributions summed once, on first read. It has the value's
@@ -74,22 +74,45 @@ export function differentiate(graph: Graph, loss: Value, wrt: readonly Value[], 
   return out;
 }
 
-/** Values on a path from some `wrt` value to the loss: the only ones that get gradients. */
-function activeValues(nodes: readonly Node[], loss: Value, wrt: readonly Value[]): Set<Value> {
-  const fromWrt = new Set<Value>(wrt);
-  for (const n of nodes) {
-    if (n.inputs.some((v) => v && fromWrt.has(v))) for (const o of n.outputs) fromWrt.add(o);
-  }
-  const toLoss = new Set<Value>();
-  const stack = [loss];
+/**
+ * The nodes the loss depends on, in topological order (depth-first post-order over producers),
+ * whatever order the graph lists them in. Walking it backwards visits every consumer of a value
+ * before its producer, so a value's gradient is complete when it is read.
+ */
+function nodesReaching(loss: Value): Node[] {
+  const order: Node[] = [];
+  const seen = new Set<Node>();
+  const root = loss.producer;
+  if (!root) return order;
+  const stack: [Node, number][] = [[root, 0]];
+  seen.add(root);
   while (stack.length) {
-    const v = stack.pop()!;
-    if (toLoss.has(v)) continue;
-    toLoss.add(v);
-    for (const u of v.producer?.inputs ?? []) if (u) stack.push(u);
+    const top = stack[stack.length - 1]!;
+    const [node, next] = top;
+    if (next < node.inputs.length) {
+      top[1]++;
+      const p = node.inputs[next]?.producer;
+      if (p && !seen.has(p)) {
+        seen.add(p);
+        stack.push([p, 0]);
+      }
+    } else {
+      stack.pop();
+      order.push(node);
+    }
   }
-  const active = new Set<Value>();
-  for (const v of fromWrt) if (toLoss.has(v)) active.add(v);
+  return order;
+}
+
+/**
+ * Values on a path from some `wrt` value to the loss: the only ones that get gradients. `nodes`
+ * are those the loss depends on, so every output reached from `wrt` through them reaches the loss.
+ */
+function activeValues(nodes: readonly Node[], wrt: readonly Value[]): Set<Value> {
+  const active = new Set<Value>(wrt);
+  for (const n of nodes) {
+    if (n.inputs.some((v) => v && active.has(v))) for (const o of n.outputs) active.add(o);
+  }
   return active;
 }
 

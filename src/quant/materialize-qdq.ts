@@ -11,7 +11,7 @@ import { DataType } from "../ir/dtype.js";
 import { renameFresh, renameValue } from "../ir/builder.js";
 import { removeUnusedIn } from "../passes/remove-unused.js";
 import { quantizeBias, quantizeWeights, type QParams } from "./math.js";
-import type { QType } from "./qtype.js";
+import { qtypeInfo, type QType } from "./qtype.js";
 import { quantizedTensor, scaleTensor, zeroPointTensor } from "./param-tensors.js";
 import type { QuantPlan } from "./plan.js";
 import type { StaticQuantConfig } from "./config.js";
@@ -31,6 +31,10 @@ export interface MaterializeStats {
 
 export function materializeQdq(model: Model, plan: QuantPlan, params: ReadonlyMap<Value, QParams>, config: StaticQuantConfig): MaterializeStats {
   const g = model.graph;
+  // 16-bit Q/DQ are standard only from opset 21; before that ONNX Runtime offers them as contrib ops.
+  const wide = qtypeInfo(config.activationType).bits > 8 || qtypeInfo(config.weightType).bits > 8;
+  domain = wide && model.opset < 21 ? "com.microsoft" : "";
+  if (domain && !model.opsets.has(domain)) model.opsets.set(domain, 1);
   for (const a of plan.fusedActivations) {
     a.output(0).replaceAllUsesWith(a.input(0)!);
     g.removeNode(a);
@@ -55,13 +59,16 @@ export function materializeQdq(model: Model, plan: QuantPlan, params: ReadonlyMa
   return { activations: params.size, weights: plan.weights.size, biases, floatBiases, fusedActivations: plan.fusedActivations.length };
 }
 
+/** Domain of the Q/DQ nodes of the run in progress ("" or "com.microsoft" for 16-bit before opset 21). */
+let domain = "";
+
 /** Q → DQ right after `v` is produced; every reader then sees the dequantized twin. */
 function insertQdq(g: Graph, v: Value, p: QParams, qtype: QType, twin: string): void {
   const floatName = v.name;
   const { scale, zp } = paramInitializers(g, floatName, [p], qtype);
   const where = v.producer ? { after: v.producer } : { before: g.nodes[0] };
-  const q = g.addNode("QuantizeLinear", [v, scale, zp], {}, { ...where, name: g.names.fresh(`${floatName}_QuantizeLinear`), outputs: [`${floatName}_quantized`] });
-  const dq = g.addNode("DequantizeLinear", [q.output(0), scale, zp], {}, { after: q, name: g.names.fresh(`${floatName}_DequantizeLinear`), outputs: [`${floatName}_dequantized`] });
+  const q = g.addNode("QuantizeLinear", [v, scale, zp], {}, { ...where, domain, name: g.names.fresh(`${floatName}_QuantizeLinear`), outputs: [`${floatName}_quantized`] });
+  const dq = g.addNode("DequantizeLinear", [q.output(0), scale, zp], {}, { after: q, domain, name: g.names.fresh(`${floatName}_DequantizeLinear`), outputs: [`${floatName}_dequantized`] });
   dq.output(0).type = v.type;
   dq.metadata.push([FLOAT_TWIN_KEY, twin]);
   for (const u of [...v.uses]) if (u.node !== q) u.node.setInput(u.index, dq.output(0));
@@ -81,6 +88,7 @@ function quantizeWeight(g: Graph, w: Value, axis: number | null, qtype: QType, s
   const { scale, zp } = paramInitializers(g, w.name, q.params, qtype);
   const first = w.uses[0]?.node;
   const dq = g.addNode("DequantizeLinear", [qv, scale, zp], axis !== null ? { axis } : {}, {
+    domain,
     before: first ?? g.nodes[0],
     name: g.names.fresh(`${w.name}_DequantizeLinear`),
     outputs: [`${w.name}_dequantized`],

@@ -34,7 +34,7 @@ export const fakeQuant: GradRule = {
     const [qmin, qmax] = quantizedRange(c, quantize);
     const align = (v: Value) => perAxis(c, v, x, quantize.getInt("axis", 1));
     const scale = align(quantize.input(1)!);
-    const zp = quantize.input(2) ? align(b.op("Cast", [quantize.input(2)!], { to: dtype })) : b.scalar(0, dtype);
+    const zp = quantize.input(2) ? b.op("Cast", [align(quantize.input(2)!)], { to: dtype }) : b.scalar(0, dtype);
     const bound = (q: number) => b.mul(b.sub(b.scalar(q, dtype), zp), scale);
     const inside = b.op("And", [b.op("GreaterOrEqual", [x, bound(qmin)]), b.op("LessOrEqual", [x, bound(qmax)])]);
     c.accumulate(x, b.op("Where", [inside, c.grad()!, b.scalar(0, dtype)]));

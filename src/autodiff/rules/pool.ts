@@ -10,6 +10,7 @@ import { extent, spreadOverInput, windowGeometry } from "./conv-geometry.js";
 
 export const maxPool: GradRule = {
   op: "MaxPool",
+  outputsToSave: [1],
   grad: (c) => {
     const { b } = c;
     const g = c.grad()!;
