@@ -98,3 +98,16 @@ test("a quantized Conv computes what float64 fake quantization predicts", async 
   const expected = dequantizeValues(quantizeValues(out, py, "uint8"), py);
   for (let i = 0; i < 32; i++) assert.ok(Math.abs(y[i]! - expected[i]!) <= py.scale * 1.01, `element ${i}: ${y[i]} vs ${expected[i]} (step ${py.scale})`);
 });
+
+test("16-bit activations and weights (contrib Q/DQ before opset 21) are far more precise than 8-bit", async () => {
+  const float = buildZooModel("resnet-tiny");
+  const ds = randomDataset(float, 8);
+  const q8 = copy(float);
+  await quantizeStatic(q8, ds, { config: staticConfig(), calibration: { observer: "minmax", samples: 8 } });
+  const q16 = copy(float);
+  await quantizeStatic(q16, ds, { config: staticConfig({ activationType: "uint16", weightType: "int16" }), calibration: { observer: "minmax", samples: 8 } });
+  assert.equal(q16.opsets.get("com.microsoft"), 1);
+  const s8 = (await compareModels(float, q8, randomDataset(float, 4), { samples: 4 })).sqnrDb;
+  const s16 = (await compareModels(float, q16, randomDataset(float, 4), { samples: 4 })).sqnrDb;
+  assert.ok(s16 > s8 + 25, `int16 ${s16} dB vs int8 ${s8} dB`);
+});
