@@ -19,6 +19,8 @@ export interface ResNetConfig {
   inputSize: number;
   classes: number;
   inChannels: number;
+  /** "imagenet": 7x7/2 conv + 3x3/2 max pool (torchvision); "small": one 3x3/1 conv, for 28-32 px images. */
+  stem?: "imagenet" | "small";
 }
 
 export const RESNET18: ResNetConfig = { blocks: [2, 2, 2, 2], widths: [64, 128, 256, 512], inputSize: 224, classes: 1000, inChannels: 3 };
@@ -31,9 +33,10 @@ export function defineResNet(b: GraphBuilder, p: Params, cfg: ResNetConfig): voi
   if (cfg.blocks.length !== cfg.widths.length) throw new Error(`resnet: ${cfg.blocks.length} stages of blocks but ${cfg.widths.length} widths`);
   const input = b.input("input", DataType.FLOAT, ["batch", cfg.inChannels, cfg.inputSize, cfg.inputSize]);
   const stem = cfg.widths[0]!;
-  let x = conv(b, p, input, "conv1", cfg.inChannels, stem, 7, 2);
+  const small = cfg.stem === "small";
+  let x = conv(b, p, input, "conv1", cfg.inChannels, stem, small ? 3 : 7, small ? 1 : 2);
   x = b.op("Relu", [batchNorm(b, p, x, "bn1", stem)]);
-  x = b.op("MaxPool", [x], { ceil_mode: 0, dilations: [1, 1], kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [2, 2] });
+  if (!small) x = b.op("MaxPool", [x], { ceil_mode: 0, dilations: [1, 1], kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [2, 2] });
   let channels = stem;
   cfg.widths.forEach((width, s) => {
     for (let i = 0; i < cfg.blocks[s]!; i++) {
