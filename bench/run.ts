@@ -1,7 +1,7 @@
 // `npm run bench`: benchmarks that write JSON and markdown under bench/results/. Never part of
 // `npm test`. Latencies are medians; comparisons are measured side by side in one process.
 
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -43,6 +43,20 @@ function writeResults(name: string, title: string, rows: Row[], notes: string[])
   ].join("\n");
   writeFileSync(join(RESULTS, `${name}.md`), md);
   process.stdout.write(md + "\n");
+  showInReadme(name, md);
+}
+
+/** Replaces the README's <!-- bench:NAME --> section (if it has one) with the new table. */
+function showInReadme(name: string, md: string): void {
+  const path = join(process.cwd(), "README.md");
+  const readme = readFileSync(path, "utf8");
+  const start = `<!-- bench:${name} -->`;
+  const end = `<!-- /bench:${name} -->`;
+  const i = readme.indexOf(start);
+  const j = readme.indexOf(end);
+  if (i < 0 || j < i) return;
+  const body = md.replace(/^## /, "### ");
+  writeFileSync(path, `${readme.slice(0, i + start.length)}\n${body}\n${readme.slice(j)}`);
 }
 
 function cpuLabel(): string {
