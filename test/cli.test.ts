@@ -99,7 +99,7 @@ test("zoo writes a model, refuses to overwrite without --force, rejects unknown 
   assert.match(bad.stderr, /choose one of: resnet18/);
   assert.equal(existsSync(join(dir, "x.onnx")), false);
   const list = quanta("zoo", "--list", "--json");
-  assert.deepEqual(JSON.parse(list.stdout).map((m: { name: string }) => m.name), ["resnet18", "resnet-tiny", "fmnist-resnet", "bert-base", "bert-tiny"]);
+  assert.deepEqual(JSON.parse(list.stdout).map((m: { name: string }) => m.name), ["resnet18", "resnet-tiny", "fmnist-resnet", "bert-base", "agnews-encoder", "bert-tiny"]);
 });
 
 test("bench --json with symbolic dims", () => {

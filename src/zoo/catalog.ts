@@ -39,10 +39,24 @@ export const BERT_TINY: BertConfig = {
 /** The ResNet-style Fashion-MNIST CNN quanta trains itself (models/fmnist-cnn.onnx): 28x28 gray, small stem. */
 export const FMNIST_RESNET: ResNetConfig = { blocks: [1, 1, 1], widths: [16, 32, 64], inputSize: 28, classes: 10, inChannels: 1, stem: "small" };
 
+/** The BERT-style AG News encoder quanta trains itself (models/agnews-encoder.onnx), vocabulary from scripts/prepare-agnews. */
+export const AGNEWS_ENCODER: BertConfig = {
+  layers: 4,
+  hidden: 128,
+  heads: 4,
+  ffn: 512,
+  vocab: 6000,
+  maxPositions: 128,
+  typeVocab: 2,
+  classes: 4,
+  initStd: 0.02 * Math.sqrt(768 / 128),
+};
+
 export const CATALOG: ReadonlyMap<string, CatalogEntry> = new Map([
   ["resnet18", resnet("resnet18", RESNET18, "torchvision ResNet-18: float input [batch,3,224,224] -> logits [batch,1000]")],
   ["resnet-tiny", resnet("resnet-tiny", RESNET_TINY, "ResNet, one BasicBlock per stage, widths 8-64: float input [batch,3,32,32] -> logits [batch,10]")],
   ["fmnist-resnet", resnet("fmnist-resnet", FMNIST_RESNET, "small ResNet (3 stages, widths 16-64, BatchNorm) for Fashion-MNIST: float input [batch,1,28,28] -> logits [batch,10]")],
   ["bert-base", bert("bert-base", BERT_BASE, "BERT-base classifier (12 layers, hidden 768): int64 input_ids, attention_mask [batch,sequence] -> logits [batch,2]")],
+  ["agnews-encoder", bert("agnews-encoder", AGNEWS_ENCODER, "BERT-style encoder (4 layers, hidden 128, 4 heads, vocab 6000, learned positions) for AG News: int64 input_ids, attention_mask [batch,sequence] -> logits [batch,4]")],
   ["bert-tiny", bert("bert-tiny", BERT_TINY, "BERT classifier (2 layers, hidden 64, vocab 1000): int64 input_ids, attention_mask [batch,sequence] -> logits [batch,2]")],
 ]);

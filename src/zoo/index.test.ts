@@ -4,14 +4,14 @@ import { buildZooModel, countInitializers, zooInfo, zooNames } from "./index.js"
 import { QuantaError } from "../errors.js";
 
 test("the zoo lists its models", () => {
-  assert.deepEqual(zooNames(), ["resnet18", "resnet-tiny", "fmnist-resnet", "bert-base", "bert-tiny"]);
+  assert.deepEqual(zooNames(), ["resnet18", "resnet-tiny", "fmnist-resnet", "bert-base", "agnews-encoder", "bert-tiny"]);
 });
 
 test("an unknown name is a one-line error naming the choices", () => {
   for (const f of [() => buildZooModel("resnet50"), () => zooInfo("resnet50")]) {
     assert.throws(f, (e: unknown) => {
       assert.ok(e instanceof QuantaError);
-      assert.equal(e.message, 'unknown zoo model "resnet50"; choose one of: resnet18, resnet-tiny, fmnist-resnet, bert-base, bert-tiny');
+      assert.equal(e.message, 'unknown zoo model "resnet50"; choose one of: resnet18, resnet-tiny, fmnist-resnet, bert-base, agnews-encoder, bert-tiny');
       return true;
     });
   }
