@@ -11,6 +11,7 @@ import { registerFuse } from "./commands/fuse.js";
 import { registerFp16 } from "./commands/fp16.js";
 import { registerCompare } from "./commands/compare.js";
 import { registerStatic } from "./commands/static.js";
+import { registerTrain } from "./commands/train.js";
 import { packageVersion } from "./version.js";
 
 export function buildProgram(): Command {
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerZoo(program);
   registerDynamic(program);
   registerStatic(program);
+  registerTrain(program);
   registerFuse(program);
   registerFp16(program);
   registerCompare(program);

@@ -1,0 +1,122 @@
+// Training-step cost on CPU: `npx tsx src/train/bench-step.ts [--runs N]`.
+// For the zoo's fmnist-resnet (the ResNet-style Fashion-MNIST CNN) at batch 64 it prints the training step against two
+// forward-only baselines (target: step <= 3.5x forward), samples/s at 1 and 2 threads, and one
+// ONNX Runtime run per step against the K-step Loop graph; then the Loop comparison for a small
+// MLP, where per-run overhead matters most. Medians of repeated runs after two warm-up runs.
+//
+// The baselines: "inference" is the model as deployed (constant weights, so ONNX Runtime folds
+// BatchNorm into Conv and pre-packs weights); "training forward" is forward + loss with
+// BatchNorm in training mode and the weights fed as inputs, which is what any training step must
+// compute before its backward pass, so the step/forward ratio measures backward + update.
+
+import type { Model } from "../ir/model.js";
+import { buildZooModel } from "../zoo/index.js";
+import { openSession } from "../runtime/session.js";
+import type { HostTensor } from "../runtime/host-tensor.js";
+import { buildStepGraph, allSlots } from "./step-graph.js";
+import { openRunner, type StepRunner } from "./runner.js";
+import type { Feeds } from "./batch-feeds.js";
+import { tinyMlp, FEATURES, CLASSES } from "./testing/tiny-models.js";
+import { toTrainingMode } from "../autodiff/training-mode.js";
+import { addSoftmaxCrossEntropy } from "../autodiff/losses.js";
+import { DataType } from "../ir/dtype.js";
+
+const BATCH = 64;
+const K = 8;
+const runsArg = process.argv.indexOf("--runs");
+const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 10;
+
+function randomBatch(inputName: string, dims: number[], classes: number): Feeds {
+  const n = dims.reduce((a, b) => a * b, 1);
+  let s = 12345;
+  const rand = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  return {
+    [inputName]: { type: "float32", dims, data: Float32Array.from({ length: n }, () => rand() * 2 - 1) },
+    labels: { type: "int64", dims: [dims[0]!], data: BigInt64Array.from({ length: dims[0]! }, (_, i) => BigInt(i % classes)) },
+  };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function time(fn: () => Promise<unknown>, runs: number): Promise<number> {
+  await fn(); // warm-up: first runs allocate
+  await fn();
+  const ms: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    ms.push(performance.now() - t0);
+  }
+  return median(ms);
+}
+
+interface Measured {
+  inference: number;
+  forward: number;
+  perStep: number;
+  loop: number;
+}
+
+/** Forward + loss in training mode, parameters and running statistics as inputs: feeds included. */
+function trainingForward(model: Model, params: readonly string[]): { model: Model; feeds: Feeds } {
+  const { model: tm, runningStats } = toTrainingMode(model);
+  const g = tm.graph;
+  const labels = g.addInput("labels", { kind: "tensor", dtype: DataType.INT64, shape: [g.outputs[0]!.shape?.[0] ?? "batch"] });
+  const loss = addSoftmaxCrossEntropy(g, g.outputs[0]!, labels);
+  g.outputs.splice(0, g.outputs.length, loss);
+  const feeds: Feeds = {};
+  for (const r of runningStats) feeds[r.input] = r.initial!.toHost();
+  for (const name of params) {
+    const v = g.initializers.get(name)!;
+    feeds[name] = v.initializer!.toHost();
+    g.initializers.delete(name);
+    v.initializer = undefined;
+    g.inputs.push(v);
+  }
+  return { model: tm, feeds };
+}
+
+async function measure(model: Model, batch: Feeds, threads: number, runs: number): Promise<Measured> {
+  const input = model.graph.inputs[0]!.name;
+  const inf = await openSession(model, { threads });
+  const inference = await time(() => inf.run({ [input]: batch[input]! }), runs * 2);
+  await inf.release();
+
+  const step = buildStepGraph(model, { optimizer: { kind: "sgd", momentum: 0.9 }, batchSize: batch[input]!.dims[0] });
+  const tf = trainingForward(model, step.params.map((p) => p.key));
+  const fwd = await openSession(tf.model, { threads });
+  const forward = await time(() => fwd.run({ ...batch, ...tf.feeds }), runs * 2);
+  await fwd.release();
+  const perRun = async (runner: StepRunner, k: number) => {
+    const state = new Map(allSlots(step).map((s) => [s.key, s.initial.toHost()] as [string, HostTensor]));
+    const batches = Array<Feeds>(k).fill(batch);
+    const lrs = Array<number>(k).fill(0.01);
+    const ms = await time(() => runner.run(batches, lrs, 1, state), Math.max(3, Math.ceil((runs * 2) / k)));
+    await runner.release();
+    return ms / k;
+  };
+  const perStep = await perRun(await openRunner(step, 1, threads), 1);
+  const loop = await perRun(await openRunner(step, K, threads), K);
+  return { inference, forward, perStep, loop };
+}
+
+const say = (s: string) => process.stdout.write(s + "\n");
+const cnn = buildZooModel("fmnist-resnet");
+const cnnBatch = randomBatch("input", [BATCH, 1, 28, 28], 10);
+say(`fmnist-resnet (ResNet-style Fashion-MNIST CNN, 1x28x28 input), batch ${BATCH}, SGD momentum, ${RUNS} runs`);
+for (const threads of [1, 2]) {
+  const m = await measure(cnn, cnnBatch, threads, RUNS);
+  const best = Math.min(m.perStep, m.loop);
+  const x = (ms: number) => `${(ms / m.forward).toFixed(2)}x training forward, ${(ms / m.inference).toFixed(2)}x inference`;
+  say(`  ${threads} thread(s): inference ${m.inference.toFixed(2)} ms, training forward ${m.forward.toFixed(2)} ms`);
+  say(`    one run per step  ${m.perStep.toFixed(2)} ms/step (${x(m.perStep)}), ${((BATCH * 1000) / m.perStep).toFixed(0)} samples/s`);
+  say(`    Loop of ${K} steps  ${m.loop.toFixed(2)} ms/step (${x(m.loop)}), ${((BATCH * 1000) / m.loop).toFixed(0)} samples/s`);
+  say(`    best: ${((BATCH * 1000) / best).toFixed(0)} samples/s`);
+}
+const mlp = tinyMlp(1, 64);
+const mlpBatch = randomBatch("x", [32, FEATURES], CLASSES);
+say(`small MLP (6-64-3 with BatchNorm), batch 32`);
+for (const threads of [1, 2]) {
+  const m = await measure(mlp, mlpBatch, threads, RUNS * 5);
+  say(`  ${threads} thread(s): training forward ${m.forward.toFixed(3)} ms, one run per step ${m.perStep.toFixed(3)} ms/step, Loop of ${K} ${m.loop.toFixed(3)} ms/step (${(m.perStep / m.loop).toFixed(2)}x faster)`);
+}
