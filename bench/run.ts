@@ -13,6 +13,7 @@ import { loadModel } from "../src/ir/serde/load.js";
 import { openDataset } from "../src/data/open-dataset.js";
 import { randomDataset } from "../src/data/random-dataset.js";
 import { formatBytes } from "../src/cli/format.js";
+import { trainStepRows } from "./train-step.js";
 import { ptqCases, runPtqCase, calibrationCost, tempDir, type PtqRow } from "./ptq.js";
 
 const RESULTS = join(process.cwd(), "bench", "results");
@@ -175,6 +176,12 @@ async function main(): Promise<void> {
   if (want("io")) await ioSuite();
   if (want("latency")) await latencySuite();
   if (want("ptq")) await ptqSuite(args.includes("--quick"));
+  if (want("train")) {
+    writeResults("train-step", "Training step vs forward (CPU, ONNX Runtime)", await trainStepRows(), [
+      "training forward = forward + loss with BatchNorm in training mode and weights fed as inputs (what a step must compute before backward); inference = the deployed model.",
+      "Loop = K steps per ONNX Runtime call inside an ONNX Loop. Medians after warm-up.",
+    ]);
+  }
 }
 
 main().catch((e) => {

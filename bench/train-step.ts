@@ -1,4 +1,4 @@
-// Training-step cost on CPU: `npx tsx src/train/bench-step.ts [--runs N]`.
+// Training-step cost on CPU (`npm run bench train`).
 // For the zoo's fmnist-resnet (the ResNet-style Fashion-MNIST CNN) at batch 64 it prints the training step against two
 // forward-only baselines (target: step <= 3.5x forward), samples/s at 1 and 2 threads, and one
 // ONNX Runtime run per step against the K-step Loop graph; then the Loop comparison for a small
@@ -9,22 +9,20 @@
 // BatchNorm in training mode and the weights fed as inputs, which is what any training step must
 // compute before its backward pass, so the step/forward ratio measures backward + update.
 
-import type { Model } from "../ir/model.js";
-import { buildZooModel } from "../zoo/index.js";
-import { openSession } from "../runtime/session.js";
-import type { HostTensor } from "../runtime/host-tensor.js";
-import { buildStepGraph, allSlots } from "./step-graph.js";
-import { openRunner, type StepRunner } from "./runner.js";
-import type { Feeds } from "./batch-feeds.js";
-import { tinyMlp, FEATURES, CLASSES } from "./testing/tiny-models.js";
-import { toTrainingMode } from "../autodiff/training-mode.js";
-import { addSoftmaxCrossEntropy } from "../autodiff/losses.js";
-import { DataType } from "../ir/dtype.js";
+import type { Model } from "../src/ir/model.js";
+import { buildZooModel } from "../src/zoo/index.js";
+import { openSession } from "../src/runtime/session.js";
+import type { HostTensor } from "../src/runtime/host-tensor.js";
+import { buildStepGraph, allSlots } from "../src/train/step-graph.js";
+import { openRunner, type StepRunner } from "../src/train/runner.js";
+import type { Feeds } from "../src/train/batch-feeds.js";
+import { tinyMlp, FEATURES, CLASSES } from "../src/train/testing/tiny-models.js";
+import { toTrainingMode } from "../src/autodiff/training-mode.js";
+import { addSoftmaxCrossEntropy } from "../src/autodiff/losses.js";
+import { DataType } from "../src/ir/dtype.js";
 
 const BATCH = 64;
 const K = 8;
-const runsArg = process.argv.indexOf("--runs");
-const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 10;
 
 function randomBatch(inputName: string, dims: number[], classes: number): Feeds {
   const n = dims.reduce((a, b) => a * b, 1);
@@ -100,23 +98,44 @@ async function measure(model: Model, batch: Feeds, threads: number, runs: number
   return { inference, forward, perStep, loop };
 }
 
-const say = (s: string) => process.stdout.write(s + "\n");
-const cnn = buildZooModel("fmnist-resnet");
-const cnnBatch = randomBatch("input", [BATCH, 1, 28, 28], 10);
-say(`fmnist-resnet (ResNet-style Fashion-MNIST CNN, 1x28x28 input), batch ${BATCH}, SGD momentum, ${RUNS} runs`);
-for (const threads of [1, 2]) {
-  const m = await measure(cnn, cnnBatch, threads, RUNS);
-  const best = Math.min(m.perStep, m.loop);
-  const x = (ms: number) => `${(ms / m.forward).toFixed(2)}x training forward, ${(ms / m.inference).toFixed(2)}x inference`;
-  say(`  ${threads} thread(s): inference ${m.inference.toFixed(2)} ms, training forward ${m.forward.toFixed(2)} ms`);
-  say(`    one run per step  ${m.perStep.toFixed(2)} ms/step (${x(m.perStep)}), ${((BATCH * 1000) / m.perStep).toFixed(0)} samples/s`);
-  say(`    Loop of ${K} steps  ${m.loop.toFixed(2)} ms/step (${x(m.loop)}), ${((BATCH * 1000) / m.loop).toFixed(0)} samples/s`);
-  say(`    best: ${((BATCH * 1000) / best).toFixed(0)} samples/s`);
-}
-const mlp = tinyMlp(1, 64);
-const mlpBatch = randomBatch("x", [32, FEATURES], CLASSES);
-say(`small MLP (6-64-3 with BatchNorm), batch 32`);
-for (const threads of [1, 2]) {
-  const m = await measure(mlp, mlpBatch, threads, RUNS * 5);
-  say(`  ${threads} thread(s): training forward ${m.forward.toFixed(3)} ms, one run per step ${m.perStep.toFixed(3)} ms/step, Loop of ${K} ${m.loop.toFixed(3)} ms/step (${(m.perStep / m.loop).toFixed(2)}x faster)`);
+export type TrainRow = Record<string, string | number>;
+
+/** Step vs forward for fmnist-resnet at batch 64 and the Loop comparison for a small MLP, at 1 and 2 threads. */
+export async function trainStepRows(runs = 10): Promise<TrainRow[]> {
+  const rows: TrainRow[] = [];
+  const cnn = buildZooModel("fmnist-resnet");
+  const cnnBatch = randomBatch("input", [BATCH, 1, 28, 28], 10);
+  for (const threads of [1, 2]) {
+    const m = await measure(cnn, cnnBatch, threads, runs);
+    const best = Math.min(m.perStep, m.loop);
+    rows.push({
+      model: `fmnist-resnet, batch ${BATCH}`,
+      threads,
+      "inference ms": m.inference.toFixed(2),
+      "training forward ms": m.forward.toFixed(2),
+      "step ms (1 per run)": m.perStep.toFixed(2),
+      [`step ms (Loop of ${K})`]: m.loop.toFixed(2),
+      "step / training forward": (best / m.forward).toFixed(2),
+      "step / inference": (best / m.inference).toFixed(2),
+      "samples/s": ((BATCH * 1000) / best).toFixed(0),
+    });
+  }
+  const mlp = tinyMlp(1, 64);
+  const mlpBatch = randomBatch("x", [32, FEATURES], CLASSES);
+  for (const threads of [1, 2]) {
+    const m = await measure(mlp, mlpBatch, threads, runs * 5);
+    const best = Math.min(m.perStep, m.loop);
+    rows.push({
+      model: "MLP 6-64-3 + BatchNorm, batch 32",
+      threads,
+      "inference ms": m.inference.toFixed(3),
+      "training forward ms": m.forward.toFixed(3),
+      "step ms (1 per run)": m.perStep.toFixed(3),
+      [`step ms (Loop of ${K})`]: m.loop.toFixed(3),
+      "step / training forward": (best / m.forward).toFixed(2),
+      "step / inference": (best / m.inference).toFixed(2),
+      "samples/s": ((32 * 1000) / best).toFixed(0),
+    });
+  }
+  return rows;
 }
