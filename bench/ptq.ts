@@ -93,6 +93,18 @@ export function ptqCases(dir: string, quick: boolean): PtqCase[] {
       });
     }
   }
+  const ownFashion = [join(fashion, "t10k-images-idx3-ubyte.gz"), "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"].find(existsSync);
+  if (ownFashion) {
+    const labels = ownFashion.replace("images-idx3", "labels-idx1");
+    cases.push({
+      name: "fmnist-cnn (quanta-trained)",
+      path: join(process.cwd(), "models", "fmnist-cnn.onnx"),
+      dims: { batch: 1 },
+      eval: { data: ownFashion, options: { labels }, label: "Fashion-MNIST test, 10,000" },
+      calibration: { data: fashionCal.data, flags: ["--samples", "100"], note: fashionCal.note },
+      runs: 200,
+    });
+  }
   cases.push({ name: "resnet-tiny", path: zoo("resnet-tiny"), dims: { batch: 1 }, calibration: { data: "random", flags: ["--samples", "32"], note: "random calibration (no data)" }, runs: 200 });
   cases.push({ name: "bert-tiny", path: zoo("bert-tiny"), dims: { batch: 1, sequence: 128 }, calibration: { data: "random", flags: ["--samples", "32"], note: "random calibration (no data)" }, runs: 200 });
   if (!quick) {
@@ -113,7 +125,7 @@ export async function runPtqCase(c: PtqCase, dir: string, log: (s: string) => vo
   const paths: Record<string, string> = { fp32: c.path };
   const tool: Record<string, CliResult> = {};
   for (const v of VARIANTS) {
-    const out = join(dir, `${c.name}-${v.variant.replace(/\W+/g, "-")}.onnx`);
+    const out = join(dir, `${c.name.replace(/\W+/g, "-")}-${v.variant.replace(/\W+/g, "-")}.onnx`);
     log(`  ${c.name}: ${v.variant}`);
     const stdout = execFileSync(process.execPath, ["bin/quanta.js", ...v.args(c), c.path, "-o", out, "--verify", "0", "--force", "--json"], { encoding: "utf8", maxBuffer: 64 << 20 });
     tool[v.variant] = JSON.parse(stdout) as CliResult;

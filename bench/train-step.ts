@@ -103,39 +103,26 @@ export type TrainRow = Record<string, string | number>;
 /** Step vs forward for fmnist-resnet at batch 64 and the Loop comparison for a small MLP, at 1 and 2 threads. */
 export async function trainStepRows(runs = 10): Promise<TrainRow[]> {
   const rows: TrainRow[] = [];
-  const cnn = buildZooModel("fmnist-resnet");
-  const cnnBatch = randomBatch("input", [BATCH, 1, 28, 28], 10);
-  for (const threads of [1, 2]) {
-    const m = await measure(cnn, cnnBatch, threads, runs);
-    const best = Math.min(m.perStep, m.loop);
-    rows.push({
-      model: `fmnist-resnet, batch ${BATCH}`,
-      threads,
-      "inference ms": m.inference.toFixed(2),
-      "training forward ms": m.forward.toFixed(2),
-      "step ms (1 per run)": m.perStep.toFixed(2),
-      [`step ms (Loop of ${K})`]: m.loop.toFixed(2),
-      "step / training forward": (best / m.forward).toFixed(2),
-      "step / inference": (best / m.inference).toFixed(2),
-      "samples/s": ((BATCH * 1000) / best).toFixed(0),
-    });
-  }
-  const mlp = tinyMlp(1, 64);
-  const mlpBatch = randomBatch("x", [32, FEATURES], CLASSES);
-  for (const threads of [1, 2]) {
-    const m = await measure(mlp, mlpBatch, threads, runs * 5);
-    const best = Math.min(m.perStep, m.loop);
-    rows.push({
-      model: "MLP 6-64-3 + BatchNorm, batch 32",
-      threads,
-      "inference ms": m.inference.toFixed(3),
-      "training forward ms": m.forward.toFixed(3),
-      "step ms (1 per run)": m.perStep.toFixed(3),
-      [`step ms (Loop of ${K})`]: m.loop.toFixed(3),
-      "step / training forward": (best / m.forward).toFixed(2),
-      "step / inference": (best / m.inference).toFixed(2),
-      "samples/s": ((32 * 1000) / best).toFixed(0),
-    });
+  const cases = [
+    { label: `fmnist-resnet, batch ${BATCH}`, model: buildZooModel("fmnist-resnet"), batch: randomBatch("input", [BATCH, 1, 28, 28], 10), size: BATCH, runs, digits: 2 },
+    { label: "MLP 6-64-3 + BatchNorm, batch 32", model: tinyMlp(1, 64), batch: randomBatch("x", [32, FEATURES], CLASSES), size: 32, runs: runs * 5, digits: 3 },
+  ];
+  for (const c of cases) {
+    for (const threads of [1, 2]) {
+      const m = await measure(c.model, c.batch, threads, c.runs);
+      const best = Math.min(m.perStep, m.loop);
+      rows.push({
+        model: c.label,
+        threads,
+        "inference ms": m.inference.toFixed(c.digits),
+        "training forward ms": m.forward.toFixed(c.digits),
+        "step ms (1 per run)": m.perStep.toFixed(c.digits),
+        [`step ms (Loop of ${K})`]: m.loop.toFixed(c.digits),
+        "step / training forward": (best / m.forward).toFixed(2),
+        "step / inference": (best / m.inference).toFixed(2),
+        "samples/s": ((c.size * 1000) / best).toFixed(0),
+      });
+    }
   }
   return rows;
 }
