@@ -16,7 +16,7 @@ import { packageVersion } from "./version.js";
 
 export function buildProgram(): Command {
   const program = new Command("quanta")
-    .description("Quantize ONNX models in TypeScript (dynamic, static, fp16, fusion) and measure them in ONNX Runtime.")
+    .description("Quantize, convert and train ONNX models in TypeScript (dynamic, static, fp16, fusion, training) and measure them in ONNX Runtime.")
     .version(packageVersion(), "-V, --version")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();

@@ -16,6 +16,7 @@ import { compareModels, type CompareReport } from "../verify/compare.js";
 import { progressBar } from "./progress.js";
 import { peakRssBytes } from "../evaluate/peak-rss.js";
 import { openSession } from "../runtime/session.js";
+import { QuantaError } from "../errors.js";
 import { formatBytes } from "./format.js";
 
 /** The options every model-writing command shares. */
@@ -53,7 +54,8 @@ export interface TransformResult {
 
 /** Where verification samples come from: the user's data when given, else random inputs (flagged). */
 export async function verificationData(model: Model, dataPath: string | undefined, options: DataOptions, n: number, dims: Record<string, number> = {}): Promise<{ ds: Dataset; random: boolean }> {
-  if (dataPath && dataPath !== "random") return { ds: await openDataset(dataPath, { ...options, limit: Math.max(n, options.limit ?? 0) || n }), random: false };
+  // compareModels reads only the first n samples of a dataset.
+  if (dataPath && dataPath !== "random") return { ds: await openDataset(dataPath, options), random: false };
   return { ds: randomDataset(model, Math.max(n, 1), dims), random: true };
 }
 
@@ -75,7 +77,7 @@ export async function runTransform(
   verifyData: (float: Model) => Promise<{ ds: Dataset; random: boolean }>,
 ): Promise<TransformResult> {
   const t0 = performance.now();
-  if (!flags.output) throw new (await import("../errors.js")).QuantaError("pass -o <file> to say where to write the result", 2);
+  if (!flags.output) throw new QuantaError("pass -o <file> to say where to write the result", 2);
   const out = checkOutputPath(flags.output, { force: flags.force, input });
   const model = loadModel(input);
   const inputBytes = modelBytes(input, model);
