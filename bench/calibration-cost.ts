@@ -1,5 +1,6 @@
 // What calibration costs compared with plain fp32 inference over the same samples, measured in
-// one process, alternating the two, medians of three rounds.
+// one process, alternating the two: one warm-up round of each (JIT, first allocations), then the
+// median of five rounds.
 
 import type { Model } from "../src/ir/model.js";
 import type { Dataset } from "../src/data/dataset.js";
@@ -26,16 +27,16 @@ export async function calibrationCost(float: Model, ds: Dataset, samples: number
   const batchSize = typeof fixed === "number" && fixed > 0 ? fixed : 16;
   const cal: number[] = [];
   const inf: number[] = [];
-  for (let round = 0; round < 3; round++) {
+  for (let round = -1; round < 5; round++) {
     const t0 = performance.now();
     await calibrate(model, tensors, ds, { observer, samples, batchSize, symmetric: false });
-    cal.push(performance.now() - t0);
+    if (round >= 0) cal.push(performance.now() - t0);
     const t1 = performance.now();
     const session = await openSession(model);
     const bind = bindInputs(ds, inputs.map((v) => v.name));
     for await (const b of batches(ds, batchSize, { limit: samples })) await session.run(conformFeeds(bind(b.inputs), inputs, batchSize, typeof fixed === "number"));
     await session.release();
-    inf.push(performance.now() - t1);
+    if (round >= 0) inf.push(performance.now() - t1);
   }
   const calibrationMs = quantile(cal.sort((a, b) => a - b), 0.5);
   const inferenceMs = quantile(inf.sort((a, b) => a - b), 0.5);

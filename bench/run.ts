@@ -137,13 +137,6 @@ async function ptqSuite(quick: boolean): Promise<void> {
       process.stderr.write(`ptq: ${c.name}\n`);
       rows.push(...(await runPtqCase(c, dir, (s) => process.stderr.write(s + "\n"))));
     }
-    const costs: Row[] = [];
-    for (const c of cases.filter((x) => ["resnet18", "fmnist-cnn-edwin19", "resnet-tiny"].includes(x.name))) {
-      const m = loadModel(c.path);
-      const ds = c.calibration.data === "random" ? randomDataset(m, 100) : await openDataset(c.calibration.data, { ...(c.eval?.options ?? {}), labels: undefined });
-      const r = await calibrationCost(m, ds, 100);
-      costs.push({ model: c.name, "calibration ms (100 samples, minmax)": r.calibrationMs.toFixed(0), "fp32 inference ms (same samples)": r.inferenceMs.toFixed(0), ratio: r.ratio.toFixed(2) });
-    }
     const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
     const table: Row[] = rows.map((r) => ({
       model: r.model,
@@ -166,7 +159,24 @@ async function ptqSuite(quick: boolean): Promise<void> {
       "fp16 has no fast CPU kernels here (ONNX Runtime upcasts): its CPU latency is shown for completeness; its gain is file size.",
       ...cases.map((c) => `${c.name}: ${c.calibration.note}.`),
     ]);
-    if (costs.length) writeResults("calibration-cost", "Static calibration cost vs plain fp32 inference of the same 100 samples", costs, ["Both include opening the session; medians of 3 alternating rounds."]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Calibration vs plain inference of the same samples, for a few of the ptq cases. */
+async function calibrationSuite(quick: boolean): Promise<void> {
+  const dir = tempDir();
+  try {
+    const cases = ptqCases(dir, quick);
+    const costs: Row[] = [];
+    for (const c of cases.filter((x) => ["resnet18", "fmnist-cnn-edwin19", "resnet-tiny"].includes(x.name))) {
+      const m = loadModel(c.path);
+      const ds = c.calibration.data === "random" ? randomDataset(m, 100) : await openDataset(c.calibration.data, { ...(c.eval?.options ?? {}), labels: undefined });
+      const r = await calibrationCost(m, ds, 100);
+      costs.push({ model: c.name, "calibration ms (100 samples, minmax)": r.calibrationMs.toFixed(0), "fp32 inference ms (same samples)": r.inferenceMs.toFixed(0), ratio: r.ratio.toFixed(2) });
+    }
+    if (costs.length) writeResults("calibration-cost", "Static calibration cost vs plain fp32 inference of the same 100 samples", costs, ["Both include opening the session (and calibration its model copy with ReduceMin/ReduceMax added); one warm-up round each, then medians of 5 alternating rounds."]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -176,6 +186,7 @@ async function main(): Promise<void> {
   if (want("io")) await ioSuite();
   if (want("latency")) await latencySuite();
   if (want("ptq")) await ptqSuite(args.includes("--quick"));
+  if (want("ptq") || want("calibration")) await calibrationSuite(args.includes("--quick"));
   if (want("train")) {
     writeResults("train-step", "Training step vs forward (CPU, ONNX Runtime)", await trainStepRows(), [
       "training forward = forward + loss with BatchNorm in training mode and weights fed as inputs (what a step must compute before backward); inference = the deployed model.",
