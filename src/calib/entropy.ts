@@ -22,9 +22,8 @@
 // from prefix sums with the two edge bins corrected.
 
 import { binHigh, binLow, zeroEdge, type Binned } from "./histogram.js";
-import { HistogramObserver, type HistogramObserverJSON } from "./histogram-observer.js";
-import { mirrored, type Range } from "./observer.js";
-import { levelsOption, type ObserverOptions } from "./options.js";
+import { LevelsObserver, type LevelsJSON, type LevelsOptions } from "./levels-observer.js";
+import type { Range } from "./observer.js";
 
 const MAX_DESCENT_ROUNDS = 16;
 /** The count Q gets where it would be zero under P's mass (MXNet's and ORT's eps). */
@@ -157,33 +156,22 @@ export function entropyRange(v: Binned, levels: number): Range {
   return { min: binLow(v, l), max: binHigh(v, u - 1) };
 }
 
-export type EntropyOptions = Pick<ObserverOptions, "symmetric" | "bins" | "levels">;
+export type EntropyOptions = LevelsOptions;
+export type EntropyJSON = LevelsJSON<"entropy">;
 
-export interface EntropyJSON extends HistogramObserverJSON<"entropy"> {
-  levels: number;
-}
-
-export class EntropyObserver extends HistogramObserver {
+export class EntropyObserver extends LevelsObserver<"entropy"> {
   readonly kind = "entropy";
-  readonly levels: number;
 
-  constructor(options: EntropyOptions = {}) {
-    super(options);
-    this.levels = levelsOption(options);
+  protected threshold(abs: Binned, levels: number): number {
+    return entropyThreshold(abs, levels);
   }
 
-  protected search(symmetric: boolean): Range {
-    if (symmetric) return mirrored(entropyThreshold(this.histogram.absView(), this.levels));
-    return entropyRange(this.histogram.view(), this.levels);
-  }
-
-  toJSON(): EntropyJSON {
-    return { ...this.baseJSON(this.kind), levels: this.levels };
+  protected clippedRange(values: Binned, levels: number): Range {
+    return entropyRange(values, levels);
   }
 
   static fromJSON(json: unknown): EntropyObserver {
-    const j = json as EntropyJSON;
-    const o = new EntropyObserver({ symmetric: j?.symmetric, bins: j?.histogram?.bins, levels: j?.levels });
+    const o = new EntropyObserver(LevelsObserver.optionsFromJSON(json));
     o.restore(json);
     return o;
   }

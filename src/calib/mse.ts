@@ -16,9 +16,8 @@
 // small (no cancellation even when the data sits far from zero).
 
 import { binHigh, binLow, zeroEdge, type Binned } from "./histogram.js";
-import { HistogramObserver, type HistogramObserverJSON } from "./histogram-observer.js";
-import { mirrored, type Range } from "./observer.js";
-import { levelsOption, type ObserverOptions } from "./options.js";
+import { LevelsObserver, type LevelsJSON, type LevelsOptions } from "./levels-observer.js";
+import type { Range } from "./observer.js";
 
 /** Prefix sums for the clipping error of mass beyond an edge, in bin units. */
 class ClipError {
@@ -105,33 +104,22 @@ export function mseRange(v: Binned, levels: number): Range {
   return { min: binLow(v, bestL), max: binHigh(v, bestU - 1) };
 }
 
-export type MseOptions = Pick<ObserverOptions, "symmetric" | "bins" | "levels">;
+export type MseOptions = LevelsOptions;
+export type MseJSON = LevelsJSON<"mse">;
 
-export interface MseJSON extends HistogramObserverJSON<"mse"> {
-  levels: number;
-}
-
-export class MseObserver extends HistogramObserver {
+export class MseObserver extends LevelsObserver<"mse"> {
   readonly kind = "mse";
-  readonly levels: number;
 
-  constructor(options: MseOptions = {}) {
-    super(options);
-    this.levels = levelsOption(options);
+  protected threshold(abs: Binned, levels: number): number {
+    return mseThreshold(abs, levels);
   }
 
-  protected search(symmetric: boolean): Range {
-    if (symmetric) return mirrored(mseThreshold(this.histogram.absView(), this.levels));
-    return mseRange(this.histogram.view(), this.levels);
-  }
-
-  toJSON(): MseJSON {
-    return { ...this.baseJSON(this.kind), levels: this.levels };
+  protected clippedRange(values: Binned, levels: number): Range {
+    return mseRange(values, levels);
   }
 
   static fromJSON(json: unknown): MseObserver {
-    const j = json as MseJSON;
-    const o = new MseObserver({ symmetric: j?.symmetric, bins: j?.histogram?.bins, levels: j?.levels });
+    const o = new MseObserver(LevelsObserver.optionsFromJSON(json));
     o.restore(json);
     return o;
   }

@@ -5,22 +5,10 @@ import type { Command } from "commander";
 import type { DataOptions } from "../data/dataset.js";
 import { collectDim, imageSize, numberList, oneOf, positiveInt } from "./options.js";
 
-export interface DataFlags {
-  labels?: string;
-  mean?: number[];
-  std?: number[];
-  layout?: "nchw" | "nhwc";
-  color?: "rgb" | "bgr" | "gray";
-  size?: [number, number];
-  vocab?: string;
-  tokenizer?: string;
-  maxLength?: number;
-  textColumn?: string;
-  labelColumn?: string;
-  includeTokenTypeIds?: boolean;
-  limit?: number;
-  dim?: Record<string, number>;
-}
+/** The data options as the CLI parses them (every DataOptions field except lowercase), plus --dim. */
+export type DataFlags = Omit<DataOptions, "lowercase"> & { dim?: Record<string, number> };
+
+const DATA_KEYS = ["labels", "mean", "std", "layout", "color", "size", "vocab", "tokenizer", "maxLength", "textColumn", "labelColumn", "includeTokenTypeIds", "limit"] as const;
 
 export function addDataOptions(cmd: Command): Command {
   return cmd
@@ -42,7 +30,7 @@ export function addDataOptions(cmd: Command): Command {
 
 export function dataOptions(f: DataFlags): DataOptions {
   const o: DataOptions = {};
-  for (const k of ["labels", "mean", "std", "layout", "color", "size", "vocab", "tokenizer", "maxLength", "textColumn", "labelColumn", "includeTokenTypeIds", "limit"] as const) {
+  for (const k of DATA_KEYS) {
     if (f[k] !== undefined) (o as Record<string, unknown>)[k] = f[k];
   }
   return Object.freeze(o);

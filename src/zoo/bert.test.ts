@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { maxAbsDiff } from "../../test/helpers.js";
 import { buildBert, BERT_BASE } from "./bert.js";
 import { BERT_TINY } from "./catalog.js";
 import { countInitializers } from "./count.js";
@@ -21,12 +22,6 @@ async function classify(s: RuntimeSession, rows: number[][], masks?: number[][])
   return out.logits!.data as Float32Array;
 }
 
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-}
 
 async function withTiny<T>(fn: (s: RuntimeSession) => Promise<T>): Promise<T> {
   const s = await openSession(buildBert(BERT_TINY, { seed: 0 }), { threads: 1 });

@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { maxAbsDiff } from "../../test/helpers.js";
 import { buildResNet, RESNET18 } from "./resnet.js";
 import { RESNET_TINY } from "./catalog.js";
 import { countInitializers } from "./count.js";
@@ -21,12 +22,6 @@ async function logits(s: RuntimeSession, data: Float32Array): Promise<Float32Arr
   return out.logits!.data as Float32Array;
 }
 
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-}
 
 test("resnet18 has torchvision's parameter count and layout", () => {
   const t0 = performance.now();
