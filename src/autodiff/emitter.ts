@@ -119,7 +119,7 @@ export class Emitter {
 
   // ---- ops whose signature changed across opsets ----
 
-  reduce(opType: "ReduceSum" | "ReduceMean", x: Value, axes: readonly number[], keepdims: boolean): Value {
+  reduce(opType: "ReduceSum" | "ReduceMean" | "ReduceSumSquare", x: Value, axes: readonly number[], keepdims: boolean): Value {
     const asInput = this.opset >= (opType === "ReduceSum" ? 13 : 18);
     if (asInput) return this.op(opType, [x, this.ints(axes)], { keepdims: keepdims ? 1 : 0 });
     return this.op(opType, [x], { axes: [...axes], keepdims: keepdims ? 1 : 0 });

@@ -8,8 +8,11 @@ export const relu: GradRule = {
   op: "Relu",
   inputsToSave: [0],
   grad: (c) => {
-    const zero = c.b.scalar(0, c.dtype);
-    return [c.b.op("Where", [c.b.op("Greater", [c.input(0), zero]), c.grad()!, zero])];
+    // g * float(x > 0): ONNX Runtime's Where with a scalar branch is about twice the cost of
+    // Greater + Cast + Mul on a [64, 16, 28, 28] tensor.
+    const { b } = c;
+    const mask = b.op("Cast", [b.op("Greater", [c.input(0), b.scalar(0, c.dtype)])], { to: c.dtype });
+    return [b.mul(c.grad()!, mask)];
   },
 };
 

@@ -12,6 +12,18 @@ export function isTrainingBatchNorm(node: GradContext["node"], opset: number): b
   return opset >= 14 ? node.getInt("training_mode", 0) === 1 : node.outputs.length > 1;
 }
 
+/**
+ * k * v + shift for per-channel k and shift ([1, C, 1, ...]) in one pass: an inference-mode
+ * BatchNormalization with mean 0, variance 1 and epsilon 0 is exactly that affine map.
+ */
+function channelAffine(c: GradContext, v: Value, k: Value, shift: Value): Value {
+  const { b } = c;
+  const flat = (p: Value) => b.reshape(p, [-1]);
+  const zeros = b.zerosLike(flat(k));
+  const ones = b.op("Add", [zeros, b.scalar(1, c.dtype)]);
+  return b.op("BatchNormalization", [v, flat(k), flat(shift), zeros, ones], { epsilon: 0 });
+}
+
 export const batchNorm: GradRule = {
   op: "BatchNormalization",
   inputsToSave: [0, 1, 3, 4],
@@ -33,19 +45,20 @@ export const batchNorm: GradRule = {
     const sumG = sum(g);
 
     if (isTrainingBatchNorm(c.node, c.opset)) {
-      const mean = (v: Value) => b.reduce("ReduceMean", v, axes, true);
-      const centered = b.sub(x, mean(x));
-      const inv = invStd(mean(b.mul(centered, centered)));
-      const xhat = b.mul(centered, inv);
-      const sumGX = sum(b.mul(g, xhat));
+      const count = b.sizeRatio(x, sumG, c.dtype);
+      const centered = b.sub(x, b.reduce("ReduceMean", x, axes, true));
+      const inv = invStd(b.div(b.reduce("ReduceSumSquare", centered, axes, true), count));
+      const sumGC = sum(b.mul(g, centered)); // = sum(g * xhat) / inv
       let gx: Value | null = null;
       if (c.needsGrad(0)) {
-        // dx = scale * inv * (g - mean(g) - xhat * mean(g * xhat)), means over N and the spatial axes.
-        const count = b.sizeRatio(x, sumG, c.dtype);
-        const inner = b.sub(b.sub(g, b.div(sumG, count)), b.mul(xhat, b.div(sumGX, count)));
-        gx = b.mul(b.mul(s, inv), inner);
+        // dx = k * (g - mean(g) - xhat * mean(g * xhat)) with k = scale * inv, regrouped per channel as
+        // k * g + shift + coef * centered so that only three passes touch the full tensor.
+        const k = b.mul(s, inv);
+        const shift = b.neg(b.mul(k, b.div(sumG, count)));
+        const coef = b.neg(b.mul(k, b.mul(b.mul(inv, inv), b.div(sumGC, count))));
+        gx = b.add(channelAffine(c, g, k, shift), b.mul(centered, coef));
       }
-      return [gx, c.needsGrad(1) ? asParam(sumGX, scale) : null, c.needsGrad(2) ? asParam(sumG, c.input(2)) : null, null, null];
+      return [gx, c.needsGrad(1) ? asParam(b.mul(sumGC, inv), scale) : null, c.needsGrad(2) ? asParam(sumG, c.input(2)) : null, null, null];
     }
 
     const runningMean = c.input(3);

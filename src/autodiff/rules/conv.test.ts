@@ -26,6 +26,34 @@ test("Conv dilated and strided with asymmetric pads", async () => {
   await gradCheck(convCase([2, 1, 7, 6], [2, 1, 2, 3], { dilations: [2, 1], strides: [1, 2], pads: [0, 1, 2, 0] }));
 });
 
+// Stride 1 takes the flipped-kernel Conv for the input gradient. With 8 or more input channels the
+// weight gradient is per-tap MatMuls: shifted copies at stride 1, strided windows otherwise.
+test("Conv stride 1, dilated, asymmetric pads (flipped-kernel input gradient)", async () => {
+  await gradCheck(convCase([2, 2, 6, 7], [3, 2, 3, 2], { dilations: [2, 1], pads: [2, 0, 1, 1] }));
+});
+
+test("Conv with 8 channels, stride 1, 3x3 padded (weight gradient from shifted copies)", async () => {
+  await gradCheck(convCase([2, 8, 5, 6], [3, 8, 3, 3], { pads: [1, 1, 1, 1] }));
+});
+
+test("Conv with 8 channels, stride 1, dilated with asymmetric pads larger than the kernel span", async () => {
+  await gradCheck(convCase([1, 8, 6, 7], [2, 8, 2, 3], { dilations: [2, 1], pads: [0, 3, 2, 0] }));
+});
+
+test("1-D and 3-D Conv with 8 channels, stride 1", async () => {
+  await gradCheck(convCase([2, 8, 7], [3, 8, 3], { dilations: [2], pads: [1, 2] }));
+  await gradCheck(convCase([1, 8, 4, 3, 5], [2, 8, 2, 3, 2], { pads: [1, 0, 1, 0, 1, 0] }));
+});
+
+test("Conv with 8 channels and strides (weight gradient from strided windows)", async () => {
+  await gradCheck(convCase([2, 8, 6, 7], [3, 8, 3, 3], { strides: [2, 3], pads: [1, 0, 0, 1] }));
+  await gradCheck(convCase([2, 8, 5, 6], [4, 8, 1, 1], { strides: [2, 2] }));
+});
+
+test("Conv with a 7x8 kernel (more taps than the per-tap form takes: Conv fallback)", async () => {
+  await gradCheck(convCase([1, 8, 9, 9], [2, 8, 7, 8], { pads: [1, 1, 1, 1] }));
+});
+
 test("grouped Conv (group 2, 2 channels per group)", async () => {
   await gradCheck(convCase([2, 4, 5, 4], [4, 2, 3, 2], { group: 2, pads: [1, 0, 1, 1] }));
 });
@@ -57,7 +85,22 @@ test("ConvTranspose plain", async () => {
   });
 });
 
+test("ConvTranspose with 8 output channels, stride 1 and stride 2 (per-tap weight gradient, roles swapped)", async () => {
+  for (const attrs of [{ pads: [1, 0, 0, 1] }, { strides: [2, 2], pads: [1, 1, 0, 0], output_padding: [1, 0] }]) {
+    await gradCheck({
+      tensors: { x: { dims: [2, 3, 3, 4] }, w: { dims: [3, 8, 3, 2] } },
+      forward: (b, t) => b.op("ConvTranspose", [t.x!, t.w!], attrs),
+    });
+  }
+});
+
 test("Conv with batch and spatial dims unknown until run time (Shape-based backward)", async () => {
+  for (const attrs of [{ pads: [1, 1, 1, 1] }, { strides: [2, 3], pads: [1, 0, 0, 1] }]) {
+    await gradCheck({
+      tensors: { x: { dims: [2, 8, 6, 7], shape: ["n", 8, "h", "w"] }, w: { dims: [3, 8, 3, 3] } },
+      forward: (b, t) => b.op("Conv", [t.x!, t.w!], attrs),
+    });
+  }
   for (const attrs of [{ strides: [2, 3], pads: [1, 0, 0, 1] }, { group: 2, strides: [2, 2] }, { group: 4, pads: [1, 1, 1, 1] }]) {
     await gradCheck({
       tensors: { x: { dims: [2, 4, 6, 7], shape: ["n", 4, "h", "w"] }, w: { dims: [4, 4 / (attrs.group ?? 1), 3, 3] } },
