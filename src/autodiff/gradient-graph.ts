@@ -25,6 +25,8 @@ export interface GradientGraphOptions {
   wrt: string[];
   /** Keep the forward model's other outputs after the gradients (default false). */
   keepForwardOutputs?: boolean;
+  /** Forward outputs kept in any case, like the running-statistics updates of toTrainingMode. */
+  keep?: readonly string[];
 }
 
 export interface GradientGraph {
@@ -68,7 +70,7 @@ export function buildGradientGraph(model: Model, opts: GradientGraphOptions): Gr
   const forwardNodes = new Set(g.nodes);
   const grads = differentiate(g, loss, wrt, { opset: copy.opset });
 
-  const extras = g.outputs.filter((v) => v !== loss && (isRunningStatistic(v) || opts.keepForwardOutputs));
+  const extras = g.outputs.filter((v) => v !== loss && (isRunningStatistic(v) || opts.keepForwardOutputs || opts.keep?.includes(v.name)));
   g.outputs.splice(0, g.outputs.length, loss);
   const gradientNames = new Map<string, string>();
   for (const w of wrt) {

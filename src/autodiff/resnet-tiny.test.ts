@@ -17,10 +17,11 @@ test("resnet-tiny: gradients of every parameter, checked along a random directio
   const logits = g.outputs.find((v) => v.name === "logits")!;
   const labels = g.addInput("labels", { kind: "tensor", dtype: DataType.INT64, shape: ["batch"] });
   addSoftmaxCrossEntropy(g, logits, labels);
-  const params = [...g.initializers.values()].filter((v) => v.initializer!.dtype === DataType.FLOAT).map((v) => v.name);
+  // Rank >= 1: toTrainingMode adds scalar constants (momentum) that are not parameters.
+  const params = [...g.initializers.values()].filter((v) => v.initializer!.dtype === DataType.FLOAT && v.initializer!.dims.length >= 1).map((v) => v.name);
   // 12 convs (stem, two per block, three projections), 12 BatchNorms (scale, bias), fc weight and bias.
   assert.equal(params.length, 12 + 12 * 2 + 2);
-  const { model: gm, gradientNames, initialValues } = buildGradientGraph(trainable, { loss: "loss", wrt: params });
+  const { model: gm, gradientNames, initialValues } = buildGradientGraph(trainable, { loss: "loss", wrt: params, keep: runningStats.map((r) => r.output) });
   assert.equal(gm.graph.outputs.length, 1 + params.length + runningStats.length);
   assert.ok(!gm.graph.nodes.some((n) => n.domain !== ""), "standard ONNX ops only");
 

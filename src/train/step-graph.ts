@@ -94,7 +94,7 @@ export function buildStepGraph(inference: Model, opts: StepGraphOptions): StepGr
   const params = opts.params ? checkParams(inference.graph, opts.params) : trainableParams(g, loss, stats);
   if (params.length === 0) throw new QuantaError("the model has no float32 initializers the loss depends on: nothing to train", 2);
 
-  const { model, gradientNames, initialValues } = buildGradientGraph(tm, { loss: loss.name, wrt: params });
+  const { model, gradientNames, initialValues } = buildGradientGraph(tm, { loss: loss.name, wrt: params, keep: runningStats.map((r) => r.output) });
   const mg = model.graph;
   const find = (name: string): Value => mg.findValue(name) ?? fail(`lost value "${name}" while building the step graph`);
   const gradValues = new Set(gradientNames.values());

@@ -27,6 +27,7 @@ function channelAffine(c: GradContext, v: Value, k: Value, shift: Value): Value 
 export const batchNorm: GradRule = {
   op: "BatchNormalization",
   inputsToSave: [0, 1, 3, 4],
+  outputsToSave: [1, 2],
   grad: (c) => {
     const { b } = c;
     const g = c.grad()!;
@@ -46,8 +47,11 @@ export const batchNorm: GradRule = {
 
     if (isTrainingBatchNorm(c.node, c.opset)) {
       const count = b.sizeRatio(x, sumG, c.dtype);
-      const centered = b.sub(x, b.reduce("ReduceMean", x, axes, true));
-      const inv = invStd(b.div(b.reduce("ReduceSumSquare", centered, axes, true), count));
+      // With momentum 0 the statistics outputs are the batch mean and population variance (what
+      // toTrainingMode emits): reuse them rather than reduce over x twice more.
+      const batchStats = c.node.getFloat("momentum", 0.9) === 0 && c.node.outputs.length >= 3;
+      const centered = b.sub(x, batchStats ? perChannel(c.output(1)) : b.reduce("ReduceMean", x, axes, true));
+      const inv = invStd(batchStats ? perChannel(c.output(2)) : b.div(b.reduce("ReduceSumSquare", centered, axes, true), count));
       const sumGC = sum(b.mul(g, centered)); // = sum(g * xhat) / inv
       let gx: Value | null = null;
       if (c.needsGrad(0)) {
