@@ -26,8 +26,9 @@ test("Conv dilated and strided with asymmetric pads", async () => {
   await gradCheck(convCase([2, 1, 7, 6], [2, 1, 2, 3], { dilations: [2, 1], strides: [1, 2], pads: [0, 1, 2, 0] }));
 });
 
-// Stride 1 takes the flipped-kernel Conv for the input gradient. With 8 or more input channels the
-// weight gradient is per-tap MatMuls: shifted copies at stride 1, strided windows otherwise.
+// Stride 1 takes the flipped-kernel Conv for the input gradient. The weight gradient has four
+// forms (conv-weight-grad.ts): the cases with 2-3 channels take concatenated windows; these with 8
+// take shifted copies (stride 1), strided windows (1x1 with a stride) or the Conv form.
 test("Conv stride 1, dilated, asymmetric pads (flipped-kernel input gradient)", async () => {
   await gradCheck(convCase([2, 2, 6, 7], [3, 2, 3, 2], { dilations: [2, 1], pads: [2, 0, 1, 1] }));
 });
@@ -45,12 +46,12 @@ test("1-D and 3-D Conv with 8 channels, stride 1", async () => {
   await gradCheck(convCase([1, 8, 4, 3, 5], [2, 8, 2, 3, 2], { pads: [1, 0, 1, 0, 1, 0] }));
 });
 
-test("Conv with 8 channels and strides (weight gradient from strided windows)", async () => {
+test("Conv with 8 channels and strides (Conv form with the input cut to the windows' reach; 1x1: strided windows)", async () => {
   await gradCheck(convCase([2, 8, 6, 7], [3, 8, 3, 3], { strides: [2, 3], pads: [1, 0, 0, 1] }));
   await gradCheck(convCase([2, 8, 5, 6], [4, 8, 1, 1], { strides: [2, 2] }));
 });
 
-test("Conv with a 7x8 kernel (more taps than the per-tap form takes: Conv fallback)", async () => {
+test("Conv with a 7x8 kernel (more taps than the per-tap forms take: Conv form)", async () => {
   await gradCheck(convCase([1, 8, 9, 9], [2, 8, 7, 8], { pads: [1, 1, 1, 1] }));
 });
 

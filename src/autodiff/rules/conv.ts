@@ -6,7 +6,8 @@
 import type { Value } from "../../ir/value.js";
 import { range } from "../emitter.js";
 import type { GradContext, GradRule } from "../rule.js";
-import { convWeightGrad, spreadOverInput, windowGeometry } from "./conv-geometry.js";
+import { spreadOverInput, windowGeometry } from "./conv-geometry.js";
+import { convWeightGrad } from "./conv-weight-grad.js";
 
 function biasGrad(c: GradContext, g: Value): Value | null {
   const bias = c.optionalInput(2);
