@@ -14,6 +14,7 @@ import { openDataset } from "../src/data/open-dataset.js";
 import { randomDataset } from "../src/data/random-dataset.js";
 import { formatBytes } from "../src/cli/format.js";
 import { trainStepRows } from "./train-step.js";
+import { torchCompare } from "./torch-compare.js";
 import { ptqCases, runPtqCase, calibrationCost, tempDir, type PtqRow } from "./ptq.js";
 
 const RESULTS = join(process.cwd(), "bench", "results");
@@ -192,6 +193,11 @@ async function main(): Promise<void> {
       "training forward = forward + loss with BatchNorm in training mode and weights fed as inputs (what a step must compute before backward); inference = the deployed model.",
       "Loop = K steps per ONNX Runtime call inside an ONNX Loop. Medians after warm-up.",
     ]);
+  }
+  if (want("torch")) {
+    // Optional: skipped with one line (nothing written) when no Python with torch is installed.
+    const r = await torchCompare();
+    if (r) writeResults("train-torch", "Training step: quanta vs PyTorch on the same CNN (CPU)", r.rows, r.notes);
   }
 }
 
