@@ -113,3 +113,38 @@ test("bad loss settings are reported before any graph work", () => {
   assert.throws(() => buildStepGraph(tinyMlp(), { loss: { kind: "cross-entropy", output: "nope" }, optimizer: { kind: "sgd" } }), /no output "nope"/);
   assert.throws(() => buildStepGraph(tinyMlp(), { optimizer: { kind: "sgd" }, params: ["missing"] }), /no initializer/);
 });
+
+test("a resnet-tiny training step gives the same loss, weights and running statistics on onnxruntime-web as on node", async () => {
+  // Every Conv backward form runs here: concatenated windows (3-channel stem), shifted copies
+  // (stride 1), the Conv form (strided 3x3), strided windows (1x1 projections); and BatchNorm
+  // with batch statistics reused from its outputs.
+  const { buildZooModel } = await import("../zoo/index.js");
+  const { nodeRuntime } = await import("../runtime/node.js");
+  const { webRuntime } = await import("../runtime/web.js");
+  const { Rng } = await import("../zoo/prng.js");
+  const sg = buildStepGraph(buildZooModel("resnet-tiny"), { optimizer: { kind: "sgd", momentum: 0.9 }, batchSize: 4 });
+  const rng = new Rng(11);
+  const feeds: Record<string, HostTensor> = {
+    ...stateFeeds(sg),
+    input: { type: "float32", dims: [4, 3, 32, 32], data: Float32Array.from({ length: 4 * 3 * 32 * 32 }, () => rng.next() * 2 - 1) },
+    labels: { type: "int64", dims: [4], data: BigInt64Array.from([0n, 3n, 9n, 3n]) },
+    [sg.lr]: { type: "float32", dims: [], data: Float32Array.of(0.1) },
+  };
+  const outputs = [sg.lossOutput, ...allSlots(sg).map((s) => s.output)];
+  const results = [];
+  for (const runtime of [await nodeRuntime(), await webRuntime()]) {
+    const s = await openSession(sg.model, { runtime, threads: 1 });
+    results.push(await s.run(feeds, outputs));
+    await s.release();
+  }
+  for (const name of outputs) {
+    const [a, w] = results.map((r) => r[name]!.data as Float32Array);
+    const scale = Math.max(1, ...Array.from(a!, Math.abs));
+    a!.forEach((v, i) => assert.ok(Math.abs(v - w![i]!) <= 1e-4 * scale, `${name}[${i}]: node ${v} vs web ${w![i]}`));
+  }
+  const moved = sg.params.filter((p) => {
+    const before = feeds[p.input]!.data as Float32Array;
+    return (results[0]![p.output]!.data as Float32Array).some((v, i) => v !== before[i]);
+  });
+  assert.equal(moved.length, sg.params.length, "every parameter took a step");
+});
