@@ -131,7 +131,7 @@ test("a resnet-tiny training step gives the same loss, weights and running stati
     [sg.lr]: { type: "float32", dims: [], data: Float32Array.of(0.1) },
   };
   const outputs = [sg.lossOutput, ...allSlots(sg).map((s) => s.output)];
-  const results = [];
+  const results: Record<string, HostTensor>[] = [];
   for (const runtime of [await nodeRuntime(), await webRuntime()]) {
     const s = await openSession(sg.model, { runtime, threads: 1 });
     results.push(await s.run(feeds, outputs));
