@@ -1,8 +1,9 @@
 // Training-step cost on CPU (`npm run bench train`).
-// For the zoo's fmnist-resnet (the ResNet-style Fashion-MNIST CNN) at batch 64 it prints the training step against two
-// forward-only baselines (target: step <= 3.5x forward), samples/s at 1 and 2 threads, and one
-// ONNX Runtime run per step against the K-step Loop graph; then the Loop comparison for a small
-// MLP, where per-run overhead matters most. Medians of repeated runs after two warm-up runs.
+// For the zoo's fmnist-resnet (the ResNet-style Fashion-MNIST CNN) at batch 64 and the AG News
+// encoder at batch 32 x 64 tokens it prints the training step against two forward-only baselines
+// (target for the CNN: step <= 3.5x forward), samples/s at 1 and 2 threads, and one ONNX Runtime
+// run per step against the K-step Loop graph; then the Loop comparison for a small MLP, where
+// per-run overhead matters most. Medians of repeated runs after two warm-up runs.
 //
 // The baselines: "inference" is the model as deployed (constant weights, so ONNX Runtime folds
 // BatchNorm into Conv and pre-packs weights); "training forward" is forward + loss with
@@ -11,6 +12,7 @@
 
 import type { Model } from "../src/ir/model.js";
 import { buildZooModel } from "../src/zoo/index.js";
+import { AGNEWS_ENCODER } from "../src/zoo/catalog.js";
 import { openSession } from "../src/runtime/session.js";
 import type { HostTensor } from "../src/runtime/host-tensor.js";
 import { buildStepGraph, allSlots } from "../src/train/step-graph.js";
@@ -31,6 +33,19 @@ function randomBatch(inputName: string, dims: number[], classes: number): Feeds 
   return {
     [inputName]: { type: "float32", dims, data: Float32Array.from({ length: n }, () => rand() * 2 - 1) },
     labels: { type: "int64", dims: [dims[0]!], data: BigInt64Array.from({ length: dims[0]! }, (_, i) => BigInt(i % classes)) },
+  };
+}
+
+/** Token ids in [1, vocab), the last quarter of each row padding (mask 0), and labels. */
+function tokenBatch(batch: number, seq: number, vocab: number, classes: number): Feeds {
+  let s = 777;
+  const rand = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const n = batch * seq;
+  const keep = (i: number) => i % seq < seq - seq / 4;
+  return {
+    input_ids: { type: "int64", dims: [batch, seq], data: BigInt64Array.from({ length: n }, (_, i) => (keep(i) ? BigInt(1 + Math.floor(rand() * (vocab - 1))) : 0n)) },
+    attention_mask: { type: "int64", dims: [batch, seq], data: BigInt64Array.from({ length: n }, (_, i) => (keep(i) ? 1n : 0n)) },
+    labels: { type: "int64", dims: [batch], data: BigInt64Array.from({ length: batch }, (_, i) => BigInt(i % classes)) },
   };
 }
 
@@ -75,12 +90,12 @@ function trainingForward(model: Model, params: readonly string[]): { model: Mode
 }
 
 async function measure(model: Model, batch: Feeds, threads: number, runs: number): Promise<Measured> {
-  const input = model.graph.inputs[0]!.name;
+  const inputs = model.graph.inputs.filter((v) => !v.initializer).map((v) => v.name);
   const inf = await openSession(model, { threads });
-  const inference = await time(() => inf.run({ [input]: batch[input]! }), runs * 2);
+  const inference = await time(() => inf.run(Object.fromEntries(inputs.map((n) => [n, batch[n]!]))), runs * 2);
   await inf.release();
 
-  const step = buildStepGraph(model, { optimizer: { kind: "sgd", momentum: 0.9 }, batchSize: batch[input]!.dims[0] });
+  const step = buildStepGraph(model, { optimizer: { kind: "sgd", momentum: 0.9 }, batchSize: batch[inputs[0]!]!.dims[0] });
   const tf = trainingForward(model, step.params.map((p) => p.key));
   const fwd = await openSession(tf.model, { threads });
   const forward = await time(() => fwd.run({ ...batch, ...tf.feeds }), runs * 2);
@@ -100,11 +115,12 @@ async function measure(model: Model, batch: Feeds, threads: number, runs: number
 
 export type TrainRow = Record<string, string | number>;
 
-/** Step vs forward for fmnist-resnet at batch 64 and the Loop comparison for a small MLP, at 1 and 2 threads. */
+/** Step vs forward for fmnist-resnet at batch 64 and the AG News encoder at batch 32, and the Loop comparison for a small MLP, at 1 and 2 threads. */
 export async function trainStepRows(runs = 10): Promise<TrainRow[]> {
   const rows: TrainRow[] = [];
   const cases = [
     { label: `fmnist-resnet, batch ${BATCH}`, model: buildZooModel("fmnist-resnet"), batch: randomBatch("input", [BATCH, 1, 28, 28], 10), size: BATCH, runs, digits: 2 },
+    { label: "agnews-encoder, batch 32 x 64 tokens", model: buildZooModel("agnews-encoder"), batch: tokenBatch(32, 64, AGNEWS_ENCODER.vocab, AGNEWS_ENCODER.classes), size: 32, runs: Math.ceil(runs / 2), digits: 1 },
     { label: "MLP 6-64-3 + BatchNorm, batch 32", model: tinyMlp(1, 64), batch: randomBatch("x", [32, FEATURES], CLASSES), size: 32, runs: runs * 5, digits: 3 },
   ];
   for (const c of cases) {

@@ -23,7 +23,13 @@ export interface GradContext {
   /** Whether input i lies on a path from a differentiated value to the loss (and is a float). */
   needsGrad(i: number): boolean;
   /** Reduces a gradient shaped like `gradShape` (default: output 0's) to `target`'s shape. */
-  unbroadcast(g: Value, target: Value, gradShape?: readonly Dim[]): Value;
+  unbroadcast(g: Value, target: Value, gradShape?: readonly Dim[], peers?: readonly (readonly Dim[] | undefined)[]): Value;
+  /**
+   * For ops whose output is the numpy broadcast of all their inputs (Add, Mul, Where, ...): reduces
+   * a gradient shaped like the output to input i, using the other inputs' shapes to settle dims
+   * shape inference left unknown.
+   */
+  unbroadcastInput(g: Value, i: number): Value;
   /** Static rank of a value; throws naming the node when shape inference left it unknown. */
   rank(v: Value): number;
   /** Adds a gradient contribution to a value that is not one of this node's inputs (fused patterns). */

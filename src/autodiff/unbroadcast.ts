@@ -8,10 +8,20 @@ import { range, type Emitter } from "./emitter.js";
 
 /**
  * Sums `g` (shaped `gShape`) down to `target`'s shape. Static when both ranks are known and every
- * axis is decidable; otherwise the axes whose target dim is 1 are found at run time.
+ * axis is decidable; otherwise the axes whose target dim is 1 are found at run time, at the cost
+ * of a full copy of g when there are none (ReduceSum's no-op). `peers` are the shapes of the
+ * other operands broadcast together with the target, when g's shape is their broadcast: an
+ * unknown target dim where every peer has 1 or no axis is the output's dim, so not summed.
  */
-export function unbroadcast(b: Emitter, g: Value, gShape: readonly Dim[] | undefined, target: Value, targetShape = target.shape): Value {
-  const axes = gShape && targetShape ? staticAxes(gShape, targetShape) : undefined;
+export function unbroadcast(
+  b: Emitter,
+  g: Value,
+  gShape: readonly Dim[] | undefined,
+  target: Value,
+  targetShape = target.shape,
+  peers?: readonly (readonly Dim[] | undefined)[],
+): Value {
+  const axes = gShape && targetShape ? staticAxes(gShape, targetShape, peers) : undefined;
   if (!axes) return dynamicUnbroadcast(b, g, target);
   const lead = gShape!.length - targetShape!.length;
   const summed = b.reduceSum(g, axes, true);
@@ -20,7 +30,7 @@ export function unbroadcast(b: Emitter, g: Value, gShape: readonly Dim[] | undef
 }
 
 /** Axes to sum, or undefined when some axis can only be decided at run time. */
-function staticAxes(gShape: readonly Dim[], tShape: readonly Dim[]): number[] | undefined {
+function staticAxes(gShape: readonly Dim[], tShape: readonly Dim[], peers?: readonly (readonly Dim[] | undefined)[]): number[] | undefined {
   const lead = gShape.length - tShape.length;
   if (lead < 0) return undefined;
   const axes = range(0, lead);
@@ -31,11 +41,16 @@ function staticAxes(gShape: readonly Dim[], tShape: readonly Dim[]): number[] | 
       if (o !== 1) axes.push(lead + i);
     } else if (typeof t === "number") {
       // A known dim other than 1 was not broadcast: the output has the same size there.
-    } else if (!dimsEqual(t, o)) {
+    } else if (!dimsEqual(t, o) && !peersKeep(peers, gShape.length - (lead + i))) {
       return undefined; // a symbolic dim might be 1 at run time
     }
   }
   return axes;
+}
+
+/** Whether every peer has dim 1 or no axis at `fromEnd` (1 = last axis): then the output dim is the target's. */
+function peersKeep(peers: readonly (readonly Dim[] | undefined)[] | undefined, fromEnd: number): boolean {
+  return !!peers && peers.every((p) => p !== undefined && (p.length < fromEnd || p[p.length - fromEnd] === 1));
 }
 
 function dynamicUnbroadcast(b: Emitter, g: Value, target: Value): Value {

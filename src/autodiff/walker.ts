@@ -157,8 +157,14 @@ class RuleContext implements GradContext {
     return t === undefined || t === DataType.UNDEFINED || isFloatType(t);
   }
 
-  unbroadcast(g: Value, target: Value, gradShape: readonly Dim[] | undefined = this.node.output(0).shape): Value {
-    return unbroadcast(this.b, g, gradShape, target);
+  unbroadcast(g: Value, target: Value, gradShape: readonly Dim[] | undefined = this.node.output(0).shape, peers?: readonly (readonly Dim[] | undefined)[]): Value {
+    return unbroadcast(this.b, g, gradShape, target, target.shape, peers);
+  }
+
+  unbroadcastInput(g: Value, i: number): Value {
+    const target = this.input(i);
+    const peers = this.node.inputs.filter((v, j) => v && j !== i).map((v) => v!.shape);
+    return unbroadcast(this.b, g, this.node.output(0).shape, target, target.shape, peers);
   }
 
   rank(v: Value): number {

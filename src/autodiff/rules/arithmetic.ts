@@ -7,7 +7,7 @@ export const add: GradRule = {
   op: "Add",
   grad: (c) => {
     const g = c.grad()!;
-    return [c.needsGrad(0) ? c.unbroadcast(g, c.input(0)) : null, c.needsGrad(1) ? c.unbroadcast(g, c.input(1)) : null];
+    return [c.needsGrad(0) ? c.unbroadcastInput(g, 0) : null, c.needsGrad(1) ? c.unbroadcastInput(g, 1) : null];
   },
 };
 
@@ -15,7 +15,7 @@ export const sub: GradRule = {
   op: "Sub",
   grad: (c) => {
     const g = c.grad()!;
-    return [c.needsGrad(0) ? c.unbroadcast(g, c.input(0)) : null, c.needsGrad(1) ? c.unbroadcast(c.b.neg(g), c.input(1)) : null];
+    return [c.needsGrad(0) ? c.unbroadcastInput(g, 0) : null, c.needsGrad(1) ? c.unbroadcastInput(c.b.neg(g), 1) : null];
   },
 };
 
@@ -26,7 +26,7 @@ export const mul: GradRule = {
     const { b } = c;
     const g = c.grad()!;
     const [x, y] = [c.input(0), c.input(1)];
-    return [c.needsGrad(0) ? c.unbroadcast(b.mul(g, y), x) : null, c.needsGrad(1) ? c.unbroadcast(b.mul(g, x), y) : null];
+    return [c.needsGrad(0) ? c.unbroadcastInput(b.mul(g, y), 0) : null, c.needsGrad(1) ? c.unbroadcastInput(b.mul(g, x), 1) : null];
   },
 };
 
@@ -37,10 +37,9 @@ export const div: GradRule = {
   grad: (c) => {
     const { b } = c;
     const g = c.grad()!;
-    const [x, y] = [c.input(0), c.input(1)];
-    const gOverY = b.div(g, y);
+    const gOverY = b.div(g, c.input(1));
     // d(x/y)/dy = -(x/y)/y: reuses the output instead of squaring y.
-    return [c.needsGrad(0) ? c.unbroadcast(gOverY, x) : null, c.needsGrad(1) ? c.unbroadcast(b.neg(b.mul(gOverY, c.output())), y) : null];
+    return [c.needsGrad(0) ? c.unbroadcastInput(gOverY, 0) : null, c.needsGrad(1) ? c.unbroadcastInput(b.neg(b.mul(gOverY, c.output())), 1) : null];
   },
 };
 
@@ -59,9 +58,9 @@ export const pow: GradRule = {
     const x = c.input(0);
     // The exponent may be of another numeric type (int64 powers are common).
     const e = c.input(1).dtype === c.dtype ? c.input(1) : b.op("Cast", [c.input(1)], { to: c.dtype });
-    const gx = c.needsGrad(0) ? c.unbroadcast(b.mul(g, b.mul(e, b.op("Pow", [x, b.sub(e, b.scalar(1, c.dtype))]))), x) : null;
+    const gx = c.needsGrad(0) ? c.unbroadcastInput(b.mul(g, b.mul(e, b.op("Pow", [x, b.sub(e, b.scalar(1, c.dtype))]))), 0) : null;
     // d(x^e)/de = x^e ln x, defined for x > 0.
-    const ge = c.needsGrad(1) ? c.unbroadcast(b.mul(g, b.mul(c.output(), b.op("Log", [x]))), c.input(1)) : null;
+    const ge = c.needsGrad(1) ? c.unbroadcastInput(b.mul(g, b.mul(c.output(), b.op("Log", [x]))), 1) : null;
     return [gx, ge];
   },
 };
@@ -89,7 +88,7 @@ export const sum: GradRule = {
   op: "Sum",
   grad: (c) => {
     const g = c.grad()!;
-    return c.node.inputs.map((v, i) => (v && c.needsGrad(i) ? c.unbroadcast(g, v) : null));
+    return c.node.inputs.map((v, i) => (v && c.needsGrad(i) ? c.unbroadcastInput(g, i) : null));
   },
 };
 

@@ -10,8 +10,8 @@ export const where: GradRule = {
     const g = c.grad()!;
     const cond = c.input(0);
     const zero = b.scalar(0, c.output().dtype ?? c.dtype);
-    const gx = c.needsGrad(1) ? c.unbroadcast(b.op("Where", [cond, g, zero]), c.input(1)) : null;
-    const gy = c.needsGrad(2) ? c.unbroadcast(b.op("Where", [cond, zero, g]), c.input(2)) : null;
+    const gx = c.needsGrad(1) ? c.unbroadcastInput(b.op("Where", [cond, g, zero]), 1) : null;
+    const gy = c.needsGrad(2) ? c.unbroadcastInput(b.op("Where", [cond, zero, g]), 2) : null;
     return [null, gx, gy];
   },
 };
