@@ -3,7 +3,7 @@
 
 import type { Value, Dim } from "../ir/value.js";
 import { DataType } from "../ir/dtype.js";
-import { dimsEqual } from "../ops/dims.js";
+import { dimsEqual, minParts } from "../ops/dims.js";
 import { range, type Emitter } from "./emitter.js";
 
 /**
@@ -41,11 +41,17 @@ function staticAxes(gShape: readonly Dim[], tShape: readonly Dim[], peers?: read
       if (o !== 1) axes.push(lead + i);
     } else if (typeof t === "number") {
       // A known dim other than 1 was not broadcast: the output has the same size there.
-    } else if (!dimsEqual(t, o) && !peersKeep(peers, gShape.length - (lead + i))) {
+    } else if (!dimsEqual(t, o) && !isCapOf(t, o) && !peersKeep(peers, gShape.length - (lead + i))) {
       return undefined; // a symbolic dim might be 1 at run time
     }
   }
   return axes;
+}
+
+/** t = min(o, d) with d >= 2 is 1 exactly when o is: never broadcast along o. */
+function isCapOf(t: Dim, o: Dim): boolean {
+  const m = minParts(t);
+  return !!m && m.cap >= 2 && m.of === o;
 }
 
 /** Whether every peer has dim 1 or no axis at `fromEnd` (1 = last axis): then the output dim is the target's. */

@@ -1,14 +1,17 @@
 // Numpy (multidirectional) broadcasting over possibly symbolic dims. A symbol is kept when the
 // other side is 1 or the same symbol; a number other than 1 wins over anything unknown, because
-// broadcasting only succeeds when the unknown side is 1 or that same number.
+// broadcasting only succeeds when the unknown side is 1 or that same number. Likewise s wins over
+// min(s, d): that is s, or d < s, which broadcasts only when d is 1.
 
 import type { Dim } from "../ir/value.js";
-import { dimsEqual } from "./dims.js";
+import { dimsEqual, minParts } from "./dims.js";
 
 export function broadcastDim(a: Dim, b: Dim): Dim {
   if (a === 1) return b;
   if (b === 1) return a;
   if (a !== null && b !== null && (a === b || dimsEqual(a, b))) return a;
+  if (minParts(b)?.of === a) return a;
+  if (minParts(a)?.of === b) return b;
   if (typeof a === "number" && typeof b === "number") throw new Error(`dims ${a} and ${b} do not broadcast`);
   if (typeof a === "number") return a;
   if (typeof b === "number") return b;

@@ -111,6 +111,11 @@ export function dimsEqual(a: Dim, b: Dim): boolean {
 
 /** The number a dim takes once its symbols are bound; undefined when a symbol is unbound. */
 export function evaluateDim(d: Dim, bindings: ReadonlyMap<string, number>): number | undefined {
+  const mp = minParts(d);
+  if (mp) {
+    const v = evaluateDim(mp.of, bindings);
+    return v === undefined ? undefined : Math.min(v, mp.cap);
+  }
   const m = parse(d);
   if (!m) return undefined;
   if (m.opaque) return bindings.get(m.syms[0]!);
@@ -127,6 +132,24 @@ export function evaluateDim(d: Dim, bindings: ReadonlyMap<string, number>): numb
 export function dimSymbols(d: Dim): string[] {
   const m = parse(d);
   return m ? m.syms : [];
+}
+
+/**
+ * min(s, cap) for a symbolic s: what a Slice from 0 to a symbolic end keeps of a dim of known size
+ * (position embeddings cut to the sequence length). An opaque symbol that broadcastDim and the
+ * backward's unbroadcast know how to compare with s.
+ */
+export function minDim(s: Dim, cap: number): Dim {
+  if (typeof s === "number") return Math.min(s, cap);
+  return s === null ? null : `min(${s},${cap})`;
+}
+
+const MIN = /^min\((.+),(\d+)\)$/;
+
+/** The parts of a minDim, or undefined for any other dim. */
+export function minParts(d: Dim): { of: string; cap: number } | undefined {
+  const m = typeof d === "string" ? MIN.exec(d) : null;
+  return m ? { of: m[1]!, cap: Number(m[2]) } : undefined;
 }
 
 /** Normalizes a possibly negative axis against a rank; throws when out of range. */

@@ -5,7 +5,8 @@
 import type { Dim } from "../ir/value.js";
 import type { InferContext } from "./infer-context.js";
 import { A, defineOp, type OpDef } from "./schema.js";
-import { normalizeAxis } from "./dims.js";
+import { minDim, normalizeAxis } from "./dims.js";
+import type { IntsArgument } from "./argument.js";
 import { selectAlongAxes } from "./sym-tensor.js";
 
 /** Beyond this, an end means "to the end" (exporters write INT64_MAX or INT32_MAX). */
@@ -49,6 +50,10 @@ function sliceRule(c: InferContext): void {
   const ends = c.arg("ends");
   const axesArg = c.arg("axes");
   const stepsArg = c.version.since >= 10 ? c.arg("steps") : ({ kind: "absent" } as const);
+  if (starts.kind === "known" && ends.kind === "unknown" && axesArg.kind !== "unknown" && stepsArg.kind !== "unknown") {
+    const symbolic = symbolicPrefixSlice(c, x, starts.values, axesArg, stepsArg);
+    if (symbolic) return c.out(0, c.dtype(0), symbolic);
+  }
   if (starts.kind !== "known" || ends.kind !== "known" || axesArg.kind === "unknown" || stepsArg.kind === "unknown") {
     const touched = axesArg.kind === "known" ? new Set(axesArg.values.map((a) => normalizeAxis(a, x.length))) : undefined;
     return c.out(0, c.dtype(0), x.map((d, i) => (touched && !touched.has(i) ? d : null)));
@@ -65,6 +70,29 @@ function sliceRule(c: InferContext): void {
   });
   c.out(0, c.dtype(0), out);
   if (v && picks) c.outValue(0, selectAlongAxes(v, picks));
+}
+
+/**
+ * Slices from 0 to a tracked symbolic end s with step 1 (x[:seq_len] of a position table): a dim
+ * of known size d becomes min(s, d), a symbolic dim s itself. Undefined when any sliced axis is
+ * not of that form.
+ */
+function symbolicPrefixSlice(c: InferContext, x: Dim[], starts: number[], axesArg: IntsArgument, stepsArg: IntsArgument): Dim[] | undefined {
+  const ends = c.value(2)?.data;
+  if (!ends || ends.length !== starts.length) return undefined;
+  const axes = axesArg.kind === "known" ? axesArg.values : starts.map((_, i) => i);
+  const steps = stepsArg.kind === "known" ? stepsArg.values : starts.map(() => 1);
+  const out = [...x];
+  for (let k = 0; k < axes.length; k++) {
+    const a = normalizeAxis(axes[k]!, x.length);
+    const end = ends[k]!;
+    if (starts[k] !== 0 || steps[k] !== 1 || typeof end !== "string") return undefined;
+    const d = x[a]!;
+    if (typeof d === "number") out[a] = minDim(end, d);
+    else if (d === end) out[a] = d;
+    else return undefined;
+  }
+  return out;
 }
 
 export const sliceOps: OpDef[] = [

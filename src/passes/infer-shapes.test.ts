@@ -332,6 +332,26 @@ test("Slice clamps, counts from the end, honours steps and INT64_MAX ends (opset
   assert.deepEqual(s9.shape, [4, 7]);
 });
 
+test("a position table cut to a symbolic sequence length is min(sequence, rows), and broadcasts as the sequence", async () => {
+  // The torch.onnx pattern of BERT's position embeddings: table[:seq_len] added to [batch, seq, hidden].
+  const { model, builder: b } = createModel({ opset: 17 });
+  const ids = b.input("ids", DataType.INT64, ["batch", "sequence"]);
+  const words = b.input("words", DataType.FLOAT, ["batch", "sequence", 8]);
+  const table = b.constant(new Float32Array(16 * 8), [16, 8], DataType.FLOAT, "table");
+  const seqLen = b.op("Shape", [ids], { start: 1, end: 2 });
+  const cut = b.op("Slice", [table, ints(b, [0]), seqLen, ints(b, [0])]);
+  const both = b.op("Slice", [words, ints(b, [0, 0]), b.op("Concat", [seqLen, seqLen], { axis: 0 }), ints(b, [1, 2])]);
+  const sum = b.op("Add", [words, cut]);
+  b.output(sum);
+  b.output(both);
+  infer(model);
+  assert.deepEqual(cut.shape, ["min(sequence,16)", 8]);
+  assert.deepEqual(sum.shape, ["batch", "sequence", 8]);
+  assert.deepEqual(both.shape, ["batch", "sequence", "min(sequence,8)"]);
+  await assertMatchesRuntime(model, feedsFor(model, { batch: 2, sequence: 5 }));
+  await assertMatchesRuntime(model, feedsFor(model, { batch: 2, sequence: 1 }));
+});
+
 test("Gather, Concat, Pad, Resize, Tile, TopK, Cast, Range, ConstantOfShape", async () => {
   const { model, builder: b } = createModel({ opset: 17 });
   const x = b.input("x", DataType.FLOAT, ["n", 3, 8, 8]);
