@@ -49,6 +49,11 @@ export interface DataOptions {
   labelColumn?: string;
   /** Use only the first N samples. */
   limit?: number;
+  /**
+   * Text labels: map them as this (training) dataset did instead of guessing from this file alone,
+   * so an evaluation file that lacks some class is scored against the same class indices.
+   */
+  labelsLike?: Pick<Dataset, "classNames" | "labelOffset">;
 }
 
 export { POSITIONAL_INPUT } from "./positional-input.js";

@@ -37,11 +37,16 @@ export async function openImageFolder(dir: string, options: DataOptions = {}): P
     if (loose.length > 0) {
       fail(`${dir} holds both images and sub-folders; put every image in a class folder (root/<class>/<image>) or use a folder of images only`);
     }
+    // Alongside training data, class folders keep the training indices even if some are missing here.
+    const like = options.labelsLike?.classNames;
+    const stray = like ? classDirs.find((c) => !like.includes(c)) : undefined;
+    if (stray !== undefined) fail(`${dir} has a class folder '${stray}' that the training data does not have (${like!.join("/")})`);
+    classNames = like ? [...like] : classDirs;
     entries = [];
-    for (const [label, cls] of classDirs.entries()) {
+    for (const cls of classDirs) {
+      const label = classNames.indexOf(cls);
       for (const file of await imagesUnder(join(dir, cls))) entries.push({ file, label });
     }
-    classNames = classDirs;
   } else {
     entries = loose.sort().map((f) => ({ file: join(dir, f) }));
   }

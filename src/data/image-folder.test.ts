@@ -47,6 +47,20 @@ test("class folders give labels in sorted folder order, files in sorted order", 
   assert.deepEqual(b!.inputs[POSITIONAL_INPUT]!.dims, [3, 3, 2, 4]);
 });
 
+test("an evaluation folder missing a class keeps the training folder's class indices (labelsLike)", async () => {
+  const root = await mkdtemp(join(tmpdir(), "quanta-img-"));
+  await mkdir(join(root, "dog"));
+  await solid(join(root, "dog", "z.png"), 4, 2, [0, 0, 255]);
+  const alone = await openDataset(root);
+  assert.equal((await alone.get(0)).label, 0);
+  const ds = await openDataset(root, { labelsLike: { classNames: ["cat", "dog"] } });
+  assert.deepEqual(ds.classNames, ["cat", "dog"]);
+  assert.equal((await ds.get(0)).label, 1);
+  await mkdir(join(root, "emu"));
+  await solid(join(root, "emu", "e.png"), 4, 2, [1, 2, 3]);
+  await assert.rejects(openDataset(root, { labelsLike: { classNames: ["cat", "dog"] } }), { message: /has a class folder 'emu' that the training data does not have \(cat\/dog\)$/ });
+});
+
 test("bgr, nhwc, per-channel mean/std and gray conversion", async () => {
   const root = await classFolders();
   const ds = await openDataset(root, { color: "bgr", layout: "nhwc", mean: [0.5, 0.25, 0], std: [0.5, 0.25, 1] });

@@ -32,6 +32,7 @@ export async function openText(path: string, content: string, format: TextFormat
     tokenizerName: basename(tokenizerFile),
     maxLength,
     includeTokenTypeIds: options.includeTokenTypeIds ?? false,
+    ...(options.labelsLike ? { labelsLike: options.labelsLike } : {}),
   });
 }
 
@@ -52,12 +53,15 @@ export interface TextDatasetOptions {
   tokenizerName?: string;
   maxLength: number;
   includeTokenTypeIds: boolean;
+  /** Map labels as this dataset did (see DataOptions.labelsLike). */
+  labelsLike?: Pick<Dataset, "classNames" | "labelOffset">;
 }
 
 /** A dataset over already-read rows; also usable for texts held in memory. */
 export function textDataset(table: TextTable, tokenizer: WordPieceTokenizer, o: TextDatasetOptions): Dataset {
   const { rows } = table;
-  const { labels, classNames, labelOffset } = mapLabels(rows, o.source ?? o.title);
+  const like = o.labelsLike && { ...(o.labelsLike.classNames ? { classNames: [...o.labelsLike.classNames] } : {}), labelOffset: o.labelsLike.labelOffset ?? 0 };
+  const { labels, classNames, labelOffset } = mapLabels(rows, o.source ?? o.title, like);
   const inputNames = o.includeTokenTypeIds ? [...TEXT_INPUTS, "token_type_ids"] : [...TEXT_INPUTS];
   const get = async (index: number): Promise<Sample> => {
     checkIndex(index, rows.length, o.title);

@@ -19,6 +19,19 @@ test("any non-integer label makes every label a class name, sorted", () => {
   assert.throws(() => mapLabels(rows(["a", undefined]), "f.tsv"), { message: "line 2 of f.tsv has no label but other lines do; label every line or none" });
 });
 
+test("an evaluation file takes the training file's mapping (labelsLike), even when it lacks a class", () => {
+  // Positives only: alone the file looks 1-based and its labels would become 0.
+  assert.deepEqual(mapLabels(rows(["1", "1"]), "f"), { labels: Int32Array.from([0, 0]), labelOffset: 1 });
+  assert.deepEqual(mapLabels(rows(["1", "1"]), "f", { labelOffset: 0 }), { labels: Int32Array.from([1, 1]), labelOffset: 0 });
+  assert.deepEqual(mapLabels(rows(["2", "4"]), "f", { labelOffset: 1 }), { labels: Int32Array.from([1, 3]), labelOffset: 1 });
+  assert.throws(() => mapLabels(rows(["0"]), "e.tsv", { labelOffset: 1 }), { message: "line 1 of e.tsv has label 0, but the training data's labels start at 1" });
+  const named = mapLabels(rows(["spam", "spam"]), "f", { classNames: ["ham", "spam"], labelOffset: 0 });
+  assert.deepEqual([...named.labels!], [1, 1]);
+  assert.deepEqual(named.classNames, ["ham", "spam"]);
+  assert.throws(() => mapLabels(rows(["eggs"]), "e.tsv", { classNames: ["ham", "spam"] }), { message: "line 1 of e.tsv has label 'eggs', which the training data does not have (ham/spam)" });
+  assert.throws(() => mapLabels(rows(["ham"]), "e.tsv", { labelOffset: 0 }), { message: "e.tsv has text labels but the training data's labels are integers" });
+});
+
 test("header detection and column choice", () => {
   assert.equal(hasHeader([["text", "label"], ["x", "1"]], {}), true);
   assert.equal(hasHeader([["polarity", "words"], ["1", "good"], ["0", "bad"]], {}), true, "numeric column under a word");

@@ -2,7 +2,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync, readdirSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildZooModel } from "../zoo/index.js";
@@ -79,6 +79,36 @@ test("trains the Fashion-MNIST ResNet from a file, text output", { skip: SKIP },
   assert.match(r.stdout, /steps 0→12 of 12 \(batch 32, 6 per epoch, 8 per run\)/);
   assert.match(r.stdout, /^epoch 2: loss \d/m);
   assert.ok(existsSync(join(dir, "out.onnx")));
+});
+
+test("trains a text classifier; an evaluation file with one class only is scored against the training labels", async () => {
+  // Positives only: read alone, its smallest label 1 would look 1-based and become class 0.
+  const dir = tempDir();
+  const pos = ["good", "great", "fine", "lovely", "superb", "wonderful"];
+  const neg = ["bad", "awful", "poor", "dull", "terrible", "boring"];
+  const filler = ["this", "film", "was", "really", "quite", "the", "plot", "acting"];
+  const sentence = (i: number, words: string[]) => [filler[i % 8], filler[(i + 3) % 8], words[i % words.length], filler[(i + 5) % 8]].join(" ");
+  const lines = (n: number, label: (i: number) => number, k: (i: number) => number) =>
+    Array.from({ length: n }, (_, i) => JSON.stringify({ text: sentence(k(i), label(i) ? pos : neg), label: label(i) })).join("\n") + "\n";
+  writeFileSync(join(dir, "train.jsonl"), lines(64, (i) => i % 2, (i) => Math.floor(i / 2)));
+  writeFileSync(join(dir, "eval.jsonl"), lines(16, () => 1, (i) => i + 7));
+  writeFileSync(join(dir, "vocab.txt"), ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", ...pos, ...neg, ...filler].join("\n") + "\n");
+  const r = await quanta("train", "bert-tiny", "--data", join(dir, "train.jsonl"), "--eval", join(dir, "eval.jsonl"), "--vocab", join(dir, "vocab.txt"), "--max-length", "16", "--batch", "16", "--epochs", "15", "--optimizer", "adamw", "--lr", "0.001", "--clip-norm", "1", "--seed", "1", "--threads", "1", "-o", join(dir, "text.onnx"), "--json");
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as { lastLoss: number; epochs: { evalAccuracy: number; evalCount: number }[] };
+  assert.ok(out.lastLoss < 0.1, `loss ${out.lastLoss}`);
+  const last = out.epochs.at(-1)!;
+  assert.equal(last.evalCount, 16);
+  assert.ok(last.evalAccuracy >= 0.9, `held-out accuracy ${last.evalAccuracy}`);
+
+  // A vocabulary larger than the model's embedding table: a one-line error naming the sample.
+  const padding = Array.from({ length: 1000 }, (_, i) => `w${i}`);
+  writeFileSync(join(dir, "big-vocab.txt"), ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", ...padding, ...pos, ...neg, ...filler].join("\n") + "\n");
+  const big = await quanta("train", "bert-tiny", "--data", join(dir, "train.jsonl"), "--vocab", join(dir, "big-vocab.txt"), "--max-length", "16", "--batch", "16", "--steps", "1", "-o", join(dir, "big.onnx"));
+  assert.equal(big.code, 1, big.stderr);
+  assert.match(big.stderr.trim(), /^quanta: error: sample \d+ of text jsonl train\.jsonl .* has input_ids \d+, past the model's 1000-row embedding table: the vocabulary does not match the model/);
+  assert.equal(big.stderr.trim().split("\n").length, 1);
+  assert.ok(!existsSync(join(dir, "big.onnx")));
 });
 
 const lazybogdi = shared("models/fmnist-cnn-lazybogdi.onnx");

@@ -112,7 +112,7 @@ export function registerTrain(program: Command): void {
     .option("--checkpoint-dir <dir>", "write checkpoints to this folder")
     .option("--checkpoint-every <n>", "also checkpoint every N steps", positiveInt("--checkpoint-every"))
     .option("--resume", "continue from the latest checkpoint in --checkpoint-dir")
-    .option("--seed <n>", "data-order seed", nonNegativeInt("--seed"), 0)
+    .option("--seed <n>", "data-order seed (a zoo model named here starts from its seed-0 weights; for others: quanta zoo NAME --seed N -o model.onnx)", nonNegativeInt("--seed"), 0)
     .option("--threads <n>", "intra-op threads", positiveInt("--threads"))
     .option("--steps-per-run <k>", "training steps per ONNX Runtime call (1, K, or auto)", stepsPerRun, "auto")
     .option("--force", "overwrite the output file")
@@ -125,7 +125,8 @@ export function registerTrain(program: Command): void {
     const out = checkOutputPath(f.output, { force: f.force, input });
     const model = openModel(input);
     const data = await openDataset(f.data, dataOptions(f));
-    const evalData = f.eval ? await openDataset(f.eval, { ...dataOptions(f), labels: f.evalLabels }) : undefined;
+    // Evaluation labels are mapped as the training labels were (1-based files, class names).
+    const evalData = f.eval ? await openDataset(f.eval, { ...dataOptions(f), labels: f.evalLabels, labelsLike: data }) : undefined;
     const optimizer: OptimizerSpec =
       f.optimizer === "adamw" ? { kind: "adamw", ...(f.weightDecay !== undefined ? { weightDecay: f.weightDecay } : {}) } : { kind: "sgd", momentum: f.momentum, weightDecay: f.weightDecay ?? 0 };
     const perEpoch = Math.floor(data.size / Math.min(f.batch, data.size));
