@@ -30,6 +30,9 @@ export interface AccuracyReport {
   output: string;
   ms: number;
   samplesPerSecond: number;
+  /** How many different classes the model predicted, and how many the labels hold (collapse check). */
+  predictedClasses: number;
+  labelClasses: number;
 }
 
 export async function evaluateAccuracy(model: Model, ds: Dataset, opts: AccuracyOptions = {}): Promise<AccuracyReport> {
@@ -44,13 +47,19 @@ export async function evaluateAccuracy(model: Model, ds: Dataset, opts: Accuracy
   const t0 = performance.now();
   let correct = 0;
   let done = 0;
+  const predicted = new Set<number>();
+  const labelled = new Set<number>();
   try {
     for await (const batch of batches(ds, batchSize, { limit: total })) {
       const n = batch.indices.length;
       const feeds = conformFeeds(bind(batch.inputs), inputs, batchSize, typeof fixed === "number");
       const res = await session.run(feeds, [output]);
       const pred = argmaxRows(res[output]!, typeof fixed === "number" ? batchSize : n);
-      for (let i = 0; i < n; i++) if (pred[i] === batch.labels![i]) correct++;
+      for (let i = 0; i < n; i++) {
+        if (pred[i] === batch.labels![i]) correct++;
+        predicted.add(pred[i]!);
+        labelled.add(batch.labels![i]!);
+      }
       done += n;
       opts.onProgress?.(done, total, correct);
     }
@@ -58,7 +67,17 @@ export async function evaluateAccuracy(model: Model, ds: Dataset, opts: Accuracy
     await session.release();
   }
   const ms = performance.now() - t0;
-  return { accuracy: done ? correct / done : 0, count: done, correct, batchSize, output, ms, samplesPerSecond: (done * 1000) / ms };
+  return {
+    accuracy: done ? correct / done : 0,
+    count: done,
+    correct,
+    batchSize,
+    output,
+    ms,
+    samplesPerSecond: (done * 1000) / ms,
+    predictedClasses: predicted.size,
+    labelClasses: labelled.size,
+  };
 }
 
 function pickOutput(model: Model, name?: string): string {

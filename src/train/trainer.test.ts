@@ -8,6 +8,8 @@ import { parseModel } from "../ir/serde/load.js";
 import { serializeModel } from "../ir/serde/save.js";
 import { train, type TrainProgress } from "./trainer.js";
 import { readCheckpoint } from "./checkpoint.js";
+import { Tensor } from "../ir/tensor/tensor.js";
+import { DataType } from "../ir/dtype.js";
 import { tinyMlp, clusterDataset } from "./testing/tiny-models.js";
 
 function tempDir(): string {
@@ -39,6 +41,24 @@ test("training lowers the loss, evaluates each epoch and returns a plain inferen
   assert.ok(mean.some((v) => v !== 0), "learned running statistics");
   const after = await evaluateAccuracy(out, clusterDataset(60, 99));
   assert.equal(after.accuracy, r.epochs[2]!.evalAccuracy);
+});
+
+test("a model that predicts one class for every evaluation sample gets a warning; a healthy run none", async () => {
+  // fc2's weights zeroed and only fc1 trained: the logits are fc2's bias whatever the input,
+  // and no gradient reaches fc1, so the run stays collapsed on class 0.
+  const zero = tinyMlp();
+  const set = (name: string, fill: (i: number) => number) => {
+    const v = zero.graph.initializers.get(name)!;
+    v.initializer = Tensor.fromArray(DataType.FLOAT, v.initializer!.dims, Float32Array.from({ length: v.initializer!.size }, (_, i) => fill(i)));
+  };
+  set("fc2.weight", () => 0);
+  set("fc2.bias", (i) => (i === 0 ? 1 : 0));
+  const eval0 = await evaluateAccuracy(zero, clusterDataset(30, 99));
+  assert.deepEqual([eval0.predictedClasses, eval0.labelClasses], [1, 3]);
+  const r = await train(zero, clusterDataset(48), { batchSize: 16, epochs: 2, params: ["fc1.bias"], eval: clusterDataset(30, 99) });
+  assert.deepEqual(r.warnings.filter((w) => w.includes("one class")), ["epoch 1: every evaluation sample was predicted as the same class (the model collapsed to one class); try a lower --lr, --warmup or --clip-norm"]);
+  const healthy = await train(tinyMlp(), clusterDataset(48), { optimizer: { kind: "adamw" }, lr: 0.01, batchSize: 16, epochs: 2, eval: clusterDataset(30, 99) });
+  assert.ok(!healthy.warnings.some((w) => w.includes("one class")), healthy.warnings.join("; "));
 });
 
 test("the K-step Loop graph and one run per step train to the same weights", async () => {

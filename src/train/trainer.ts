@@ -243,6 +243,10 @@ export async function train(model: Model, data: Dataset, opts: TrainOptions = {}
         if (evaluate) {
           const acc = await evaluateAccuracy(withWeights(model, state, weightKeys), evaluate, { batchSize: opts.evalBatchSize ?? Math.max(batchSize, 32), threads: opts.threads, output: step0.loss.output });
           Object.assign(report, { evalAccuracy: acc.accuracy, evalCount: acc.count });
+          // A run stuck at the loss of constant predictions looks like progress in the loss alone.
+          if (acc.predictedClasses === 1 && acc.labelClasses > 1 && !warnings.some((w) => w.includes("one class"))) {
+            warnings.push(`epoch ${epoch + 1}: every evaluation sample was predicted as the same class (the model collapsed to one class); try a lower --lr, --warmup or --clip-norm`);
+          }
         }
         history = [...history, report];
         current = { epoch: epoch + 1, lossSum: 0, count: 0 };
