@@ -5,9 +5,9 @@
 //
 //   node dist/scripts/prepare-sst2.js <out-dir> [vocab-size]
 
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { buildWordPieceVocab, writeVocab } from "../src/data/build-vocab.js";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { writeSplit } from "./text-split.js";
 
 const out = resolve(process.argv[2] ?? "out/sst2");
 // At most the embedding rows of the model it feeds (agnews-encoder: 6,000; bert-tiny: 1,000).
@@ -24,15 +24,8 @@ const records = lines.map((line, i) => {
   return { i, text: line.slice(0, cut).trim(), label };
 });
 // Every fifth row (by position) is held out, as for AG News: 175 evaluation rows, 697 training rows.
-const train = records.filter((r) => r.i % 5 !== 0);
-const held = records.filter((r) => r.i % 5 === 0);
-mkdirSync(out, { recursive: true });
-const jsonl = (rs: typeof records) => rs.map((r) => JSON.stringify({ text: r.text, label: r.label })).join("\n") + "\n";
-writeFileSync(join(out, "sst2-train.jsonl"), jsonl(train));
-writeFileSync(join(out, "sst2-eval.jsonl"), jsonl(held));
-const vocab = buildWordPieceVocab(train.map((r) => r.text), { size: vocabSize, lowercase: true });
-await writeVocab(join(out, "vocab.txt"), vocab);
-const positives = (rs: typeof records) => rs.filter((r) => r.label === 1).length;
+const { train, held, vocab } = await writeSplit(out, "sst2", records, vocabSize);
+const positives = (rs: readonly { label: number }[]) => rs.filter((r) => r.label === 1).length;
 const heldPos = positives(held);
 const majority = Math.max(heldPos, held.length - heldPos) / held.length;
 process.stdout.write(
