@@ -101,6 +101,11 @@ test("trains a text classifier; an evaluation file with one class only is scored
   assert.equal(last.evalCount, 16);
   assert.ok(last.evalAccuracy >= 0.9, `held-out accuracy ${last.evalAccuracy}`);
 
+  // Warnings go to stderr as they arise, in the human-readable mode.
+  const warned = await quanta("train", "bert-tiny", "--data", join(dir, "train.jsonl"), "--vocab", join(dir, "vocab.txt"), "--max-length", "16", "--batch", "100", "--steps", "1", "-o", join(dir, "warned.onnx"));
+  assert.equal(warned.code, 0, warned.stderr);
+  assert.match(warned.stderr, /^quanta: WARNING: batch size 100 exceeds the 64 training samples; using batches of 64$/m);
+
   // A vocabulary larger than the model's embedding table: a one-line error naming the sample.
   const padding = Array.from({ length: 1000 }, (_, i) => `w${i}`);
   writeFileSync(join(dir, "big-vocab.txt"), ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", ...padding, ...pos, ...neg, ...filler].join("\n") + "\n");

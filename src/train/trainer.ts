@@ -53,6 +53,8 @@ export interface TrainOptions {
   resume?: boolean;
   onProgress?: (p: TrainProgress) => void;
   onEpoch?: (r: EpochReport) => void;
+  /** Called with each warning as it arises (they are also in the result's `warnings`). */
+  onWarning?: (message: string) => void;
   onCheckpoint?: (c: { path: string; step: number }) => void | Promise<void>;
 }
 
@@ -106,6 +108,10 @@ interface EpochProgress {
 
 export async function train(model: Model, data: Dataset, opts: TrainOptions = {}): Promise<TrainResult> {
   const warnings: string[] = [];
+  const warn = (message: string): void => {
+    warnings.push(message);
+    opts.onWarning?.(message);
+  };
   const optimizer = opts.optimizer ?? { kind: "sgd", momentum: 0.9 };
   const lr = opts.lr ?? (optimizer.kind === "adamw" ? 1e-3 : 0.01);
   const epochs = opts.epochs ?? 1;
@@ -118,7 +124,7 @@ export async function train(model: Model, data: Dataset, opts: TrainOptions = {}
   let batchSize = opts.batchSize ?? 32;
   checkCount("batchSize", batchSize, 1);
   if (batchSize > data.size) {
-    warnings.push(`batch size ${batchSize} exceeds the ${data.size} training samples; using batches of ${data.size}`);
+    warn(`batch size ${batchSize} exceeds the ${data.size} training samples; using batches of ${data.size}`);
     batchSize = data.size;
   }
 
@@ -133,7 +139,7 @@ export async function train(model: Model, data: Dataset, opts: TrainOptions = {}
   checkCount("stepsPerRun", stepsPerRun, 1);
   let evaluate = opts.eval;
   if (evaluate && step0.loss.kind !== "cross-entropy") {
-    warnings.push("evaluation reports top-1 accuracy, which needs a cross-entropy loss; skipped");
+    warn("evaluation reports top-1 accuracy, which needs a cross-entropy loss; skipped");
     evaluate = undefined;
   }
 
@@ -245,7 +251,7 @@ export async function train(model: Model, data: Dataset, opts: TrainOptions = {}
           Object.assign(report, { evalAccuracy: acc.accuracy, evalCount: acc.count });
           // A run stuck at the loss of constant predictions looks like progress in the loss alone.
           if (acc.predictedClasses === 1 && acc.labelClasses > 1 && !warnings.some((w) => w.includes("one class"))) {
-            warnings.push(`epoch ${epoch + 1}: every evaluation sample was predicted as the same class (the model collapsed to one class); try a lower --lr, --warmup or --clip-norm`);
+            warn(`epoch ${epoch + 1}: every evaluation sample was predicted as the same class (the model collapsed to one class); try a lower --lr, --warmup or --clip-norm`);
           }
         }
         history = [...history, report];

@@ -161,6 +161,10 @@ export function registerTrain(program: Command): void {
         onEpoch: (e) => {
           if (e.evalAccuracy !== undefined) lastEval = `${(100 * e.evalAccuracy).toFixed(2)}%`;
         },
+        // Shown when they arise (a collapsed run can be stopped early); --json lists them at the end.
+        onWarning: (w) => {
+          if (!f.json) process.stderr.write(`\nquanta: WARNING: ${w}\n`);
+        },
       });
     } finally {
       bar.stop();
@@ -183,7 +187,6 @@ export function registerTrain(program: Command): void {
       ];
       process.stdout.write(lines.join("\n") + "\n");
     }
-    if (!f.json) for (const w of r.warnings) process.stderr.write(`quanta: WARNING: ${w}\n`);
   });
 }
 
