@@ -56,42 +56,59 @@ function perSample(c: GradContext, gFlat: Value, xFlat: Value): Value {
 
 /**
  * Stride 1: tap t pairs x shifted by t on every spatial axis but the last with g shifted by t on
- * the last axis, both [N, *, O..., S_last]. So only (taps on the leading axes) + (taps on the last
- * axis) shifted copies are made (Pad; negative pads crop) rather than one per tap. Null unless
- * the spatial dims are static.
+ * the last axis, both [*, *, O..., S_last]. So only (taps on the leading axes) + (taps on the last
+ * axis) shifted copies are made (Pad; negative pads crop) rather than one per tap. The last-axis
+ * shifts of g are stacked so one product per leading tap reads each x copy once for k_last taps
+ * (0.4 ms less per 16-channel 28x28 layer than a product per tap). Null unless the spatial dims
+ * are static.
+ *
+ * Two layouts. Per sample, x [N, C, P] and g [N, k_last*M, P] give [N, k_last*M, C] products that
+ * are then summed over N. Channels first, x^T [C, N*P] and g^T [k_last*M, N*P] give the sum in one
+ * GEMM, at the price of transposing x and g. The transposes move P*(M+C) values per sample and
+ * the per-sample products taps*M*C, so channels first is taken where the latter is larger
+ * (measured on fmnist-resnet: 1.4 ms less per step for its 14x14 and 7x7 layers, slower at 28x28).
  */
 function byShifts(c: GradContext, x: Value, g: Value, geo: WindowGeometry): Value | null {
   const inDims = staticDims(x.shape?.slice(2));
   const outDims = staticDims(g.shape?.slice(2));
   if (!inDims || !outDims) return null;
+  const { b } = c;
   const { n, kernel } = geo;
   const last = n - 1;
+  const spatial = range(2, n + 2);
+  const [channels, filters] = [x.shape?.[1], g.shape?.[1]];
+  const taps = product(kernel);
+  const channelsFirst =
+    typeof channels === "number" && typeof filters === "number" && 2 * product(outDims) * (channels + filters) < taps * channels * filters;
+  // Both layouts keep the spatial axes at 2..; only the first two axes and the flattening differ.
+  const [xl, gl] = [x, g].map((v) => (channelsFirst ? b.transpose(v, [1, 0, ...spatial]) : v)) as [Value, Value];
+  const rowsOf = (v: Value, count: number) => b.reshape(v, channelsFirst ? [count, -1] : [0, 0, -1]);
   // Input position of output position o at tap t on an axis: o + shift(axis, t).
   const shift = (axis: number, t: number) => t * geo.dilations[axis]! - geo.padsBegin[axis]!;
-  const xShifted = new Map<string, Value>();
   const shiftedX = (lead: number[]) => {
-    const key = lead.join(",");
-    let v = xShifted.get(key);
-    if (!v) {
-      // xs[..., o, ..., s] = x[..., o + a, ..., s]: O positions on the leading axes, the last axis whole.
-      const a = lead.map((t, i) => shift(i, t));
-      v = flat(c, padSpatial(c, x, [...a.map((ai) => -ai), 0], [...a.map((ai, i) => outDims[i]! - inDims[i]! + ai), 0]));
-      xShifted.set(key, v);
-    }
-    return v;
+    // xs[..., o, ..., s] = x[..., o + a, ..., s]: O positions on the leading axes, the last axis whole.
+    const a = lead.map((t, i) => shift(i, t));
+    const begin = a.map((ai) => -ai);
+    const end = a.map((ai, i) => outDims[i]! - inDims[i]! + ai);
+    if (n !== 2) return rowsOf(padSpatial(c, xl, [...begin, 0], [...end, 0]), channels as number);
+    // One leading axis: its rows are contiguous, so the shift is a Pad by whole rows of the
+    // [C*N, H*W] view, a third cheaper in ONNX Runtime than the same Pad of the 4-D tensor.
+    const w = inDims[1]!;
+    const shifted = b.pad(b.reshape(xl, [-1, inDims[0]! * w]), [0, begin[0]! * w, 0, end[0]! * w]);
+    return channelsFirst ? rowsOf(shifted, channels as number) : b.reshape(shifted, b.concatShape([b.dimsOf(x, 0, 2), [-1]]));
   };
   const gShifted = range(0, kernel[last]!).map((t) => {
     // gs[..., w] = g[..., w - a] over the input's last-axis length, zero where w - a falls outside.
     const a = shift(last, t);
     const zeros = range(0, last).map(() => 0);
-    return flat(c, padSpatial(c, g, [...zeros, a], [...zeros, inDims[last]! - outDims[last]! - a]));
+    return padSpatial(c, gl, [...zeros, a], [...zeros, inDims[last]! - outDims[last]! - a]);
   });
-  // The last-axis shifts of g side by side, [N, k_last*M, P]: one MatMul per leading tap reads each
-  // x copy once for k_last taps (0.4 ms less per 16-channel 28x28 layer than a MatMul per tap).
-  const { b } = c;
   const kLast = kernel[last]!;
-  const gAll = kLast === 1 ? gShifted[0]! : b.op("Concat", gShifted, { axis: 1 });
-  const perLead = kernelTaps(kernel.slice(0, last)).map((lead) => b.reduceSum(perSample(c, gAll, shiftedX(lead)), [0], false)); // [k_last*M, C]
+  const stacked = kLast === 1 ? gShifted[0]! : b.op("Concat", gShifted, { axis: channelsFirst ? 0 : 1 });
+  const gAll = rowsOf(stacked, kLast * (filters as number)); // [k_last*M, N*P] or [N, k_last*M, P]
+  const perLead = kernelTaps(kernel.slice(0, last)).map((lead) =>
+    channelsFirst ? b.op("MatMul", [gAll, b.transpose(shiftedX(lead), [1, 0])]) : b.reduceSum(perSample(c, gAll, shiftedX(lead)), [0], false),
+  ); // [k_last*M, C] each
   const all = perLead.length === 1 ? perLead[0]! : b.op("Concat", perLead, { axis: 0 }); // [lead*k_last*M, C]
   const byTap = b.transpose(b.reshape(all, b.concatShape([[-1], b.dimsOf(g, 1, 2), b.dimsOf(x, 1, 2)])), [1, 2, 0]); // [M, C, taps]
   return b.reshape(byTap, [0, 0, ...kernel]);

@@ -46,6 +46,17 @@ test("1-D and 3-D Conv with 8 channels, stride 1", async () => {
   await gradCheck(convCase([1, 8, 4, 3, 5], [2, 8, 2, 3, 2], { pads: [1, 0, 1, 0, 1, 0] }));
 });
 
+test("Conv with 16 channels on small maps, stride 1 (weight gradient channels first, one GEMM per leading tap)", async () => {
+  await gradCheck(convCase([2, 16, 4, 5], [12, 16, 3, 3], { pads: [1, 1, 1, 1] }));
+  await gradCheck(convCase([2, 16, 5, 4], [12, 16, 2, 3], { dilations: [2, 1], pads: [1, 2, 0, 0] }));
+  await gradCheck(convCase([2, 16, 5], [12, 16, 3], { pads: [1, 1] }));
+  await gradCheck(convCase([1, 16, 3, 2, 3], [12, 16, 2, 2, 2], { pads: [1, 0, 1, 0, 1, 0] }));
+  await gradCheck({
+    tensors: { x: { dims: [2, 16, 4, 5], shape: ["n", 16, 4, 5] }, w: { dims: [12, 16, 3, 3] } },
+    forward: (b, t) => b.op("Conv", [t.x!, t.w!], { pads: [1, 1, 1, 1] }),
+  });
+});
+
 test("Conv with 8 channels and strides (Conv form with the input cut to the windows' reach; 1x1: strided windows)", async () => {
   await gradCheck(convCase([2, 8, 6, 7], [3, 8, 3, 3], { strides: [2, 3], pads: [1, 0, 0, 1] }));
   await gradCheck(convCase([2, 8, 5, 6], [4, 8, 1, 1], { strides: [2, 2] }));
