@@ -3,7 +3,8 @@
 // encoder at batch 32 x 64 tokens it prints the training step against two forward-only baselines
 // (target for the CNN: step <= 3.5x forward), samples/s at 1 and 2 threads, and one ONNX Runtime
 // run per step against the K-step Loop graph; then the Loop comparison for a small MLP, where
-// per-run overhead matters most. Medians of repeated runs after two warm-up runs.
+// per-run overhead matters most. Each variant runs a block in turn, three rounds (one warm-up run
+// per block); medians over all rounds, so drift on a shared machine hits every variant alike.
 //
 // The baselines: "inference" is the model as deployed (constant weights, so ONNX Runtime folds
 // BatchNorm into Conv and pre-packs weights); "training forward" is forward + loss with
@@ -51,17 +52,18 @@ function tokenBatch(batch: number, seq: number, vocab: number, classes: number):
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-async function time(fn: () => Promise<unknown>, runs: number): Promise<number> {
-  await fn(); // warm-up: first runs allocate
-  await fn();
-  const ms: number[] = [];
+/** Appends `runs` timings (ms) of fn to `into`, after one untimed warm-up run. */
+async function time(fn: () => Promise<unknown>, runs: number, into: number[]): Promise<void> {
+  await fn(); // warm-up: the first run allocates, and another session's threads may still be spinning
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
     await fn();
-    ms.push(performance.now() - t0);
+    into.push(performance.now() - t0);
   }
-  return median(ms);
 }
+
+/** Rounds in which every variant runs a block in turn, so drift on this shared machine hits all alike. */
+const ROUNDS = 3;
 
 interface Measured {
   inference: number;
@@ -91,26 +93,24 @@ function trainingForward(model: Model, params: readonly string[]): { model: Mode
 
 async function measure(model: Model, batch: Feeds, threads: number, runs: number): Promise<Measured> {
   const inputs = model.graph.inputs.filter((v) => !v.initializer).map((v) => v.name);
-  const inf = await openSession(model, { threads });
-  const inference = await time(() => inf.run(Object.fromEntries(inputs.map((n) => [n, batch[n]!]))), runs * 2);
-  await inf.release();
-
   const step = buildStepGraph(model, { optimizer: { kind: "sgd", momentum: 0.9 }, batchSize: batch[inputs[0]!]!.dims[0] });
   const tf = trainingForward(model, step.params.map((p) => p.key));
+  const inf = await openSession(model, { threads });
   const fwd = await openSession(tf.model, { threads });
-  const forward = await time(() => fwd.run({ ...batch, ...tf.feeds }), runs * 2);
-  await fwd.release();
-  const perRun = async (runner: StepRunner, k: number) => {
-    const state = new Map(allSlots(step).map((s) => [s.key, s.initial.toHost()] as [string, HostTensor]));
-    const batches = Array<Feeds>(k).fill(batch);
-    const lrs = Array<number>(k).fill(0.01);
-    const ms = await time(() => runner.run(batches, lrs, 1, state), Math.max(3, Math.ceil((runs * 2) / k)));
-    await runner.release();
-    return ms / k;
-  };
-  const perStep = await perRun(await openRunner(step, 1, threads), 1);
-  const loop = await perRun(await openRunner(step, K, threads), K);
-  return { inference, forward, perStep, loop };
+  const perRun = await openRunner(step, 1, threads);
+  const loop = await openRunner(step, K, threads);
+  const state = new Map(allSlots(step).map((s) => [s.key, s.initial.toHost()] as [string, HostTensor]));
+  const steps = (runner: StepRunner, k: number) => () => runner.run(Array<Feeds>(k).fill(batch), Array<number>(k).fill(0.01), 1, state);
+  const ms = { inference: [] as number[], forward: [] as number[], perStep: [] as number[], loop: [] as number[] };
+  const perRound = Math.max(2, Math.ceil((runs * 2) / ROUNDS));
+  for (let round = 0; round < ROUNDS; round++) {
+    await time(() => inf.run(Object.fromEntries(inputs.map((n) => [n, batch[n]!]))), perRound, ms.inference);
+    await time(() => fwd.run({ ...batch, ...tf.feeds }), perRound, ms.forward);
+    await time(steps(perRun, 1), perRound, ms.perStep);
+    await time(steps(loop, K), Math.max(2, Math.ceil(perRound / K)), ms.loop);
+  }
+  await Promise.all([inf.release(), fwd.release(), perRun.release(), loop.release()]);
+  return { inference: median(ms.inference), forward: median(ms.forward), perStep: median(ms.perStep), loop: median(ms.loop) / K };
 }
 
 export type TrainRow = Record<string, string | number>;

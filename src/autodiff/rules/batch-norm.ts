@@ -13,12 +13,21 @@ export function isTrainingBatchNorm(node: GradContext["node"], opset: number): b
 }
 
 /**
- * k * v + shift for per-channel k and shift ([1, C, 1, ...]) in one pass: an inference-mode
- * BatchNormalization with mean 0, variance 1 and epsilon 0 is exactly that affine map.
+ * k * v + shift for per-channel k and shift ([1, C, 1, ...]) in one pass: a depthwise 1x1 Conv
+ * (weight k, bias shift). Being a Conv with a bias, ONNX Runtime fuses an Add of its output into
+ * it (Conv+Add fusion, 4-D only), so k * v + shift + w costs one pass: 0.26 ms on [64, 16, 28, 28]
+ * where BatchNormalization as the affine map plus Add took 0.77. Without a static channel count
+ * (or on [N, C]) it is an inference-mode BatchNormalization with mean 0, variance 1, epsilon 0.
  */
 function channelAffine(c: GradContext, v: Value, k: Value, shift: Value): Value {
   const { b } = c;
   const flat = (p: Value) => b.reshape(p, [-1]);
+  const channels = v.shape?.[1];
+  const rank = c.rank(v);
+  if (typeof channels === "number" && rank >= 3) {
+    const weight = b.reshape(k, [channels, 1, ...range(2, rank).map(() => 1)]);
+    return b.op("Conv", [v, weight, flat(shift)], { group: channels, kernel_shape: range(2, rank).map(() => 1) });
+  }
   const zeros = b.zerosLike(flat(k));
   const ones = b.op("Add", [zeros, b.scalar(1, c.dtype)]);
   return b.op("BatchNormalization", [v, flat(k), flat(shift), zeros, ones], { epsilon: 0 });
