@@ -28,7 +28,8 @@ test("Conv dilated and strided with asymmetric pads", async () => {
 
 // Stride 1 takes the flipped-kernel Conv for the input gradient. The weight gradient has four
 // forms (conv-weight-grad.ts): the cases with 2-3 channels take concatenated windows; these with 8
-// take shifted copies (stride 1), strided windows (1x1 with a stride) or the Conv form.
+// or more take shifted copies (stride 1), strided windows (1x1 with a stride) or one-hot Conv
+// windows (strided); groups and the 7x8 kernel take the Conv form.
 test("Conv stride 1, dilated, asymmetric pads (flipped-kernel input gradient)", async () => {
   await gradCheck(convCase([2, 2, 6, 7], [3, 2, 3, 2], { dilations: [2, 1], pads: [2, 0, 1, 1] }));
 });
@@ -57,7 +58,7 @@ test("Conv with 16 channels on small maps, stride 1 (weight gradient channels fi
   });
 });
 
-test("Conv with 8 channels and strides (Conv form with the input cut to the windows' reach; 1x1: strided windows)", async () => {
+test("Conv with 8 channels and strides (windows by a one-hot grouped Conv; 1x1: strided windows)", async () => {
   await gradCheck(convCase([2, 8, 6, 7], [3, 8, 3, 3], { strides: [2, 3], pads: [1, 0, 0, 1] }));
   await gradCheck(convCase([2, 8, 5, 6], [4, 8, 1, 1], { strides: [2, 2] }));
 });
