@@ -8,7 +8,7 @@ F=/usr/share/datasets/fashion-mnist
 OUT=${OUT:-out/reference}
 mkdir -p "$OUT"
 
-# Fashion-MNIST ResNet-style CNN with BatchNorm (~15 min per epoch pair on 2 cores); input pixel/255.
+# Fashion-MNIST ResNet-style CNN with BatchNorm (about 4 minutes on 2 cores); input pixel/255.
 node bin/quanta.js train fmnist-resnet --data "$F/train-images-idx3-ubyte.gz" --eval "$F/t10k-images-idx3-ubyte.gz" \
   --epochs 4 --batch 64 --optimizer adamw --lr 0.003 --weight-decay 0.0005 --schedule cosine --warmup 100 --seed 1 \
   --checkpoint-dir "$OUT/fmnist-ckpt" -o "$OUT/fmnist-cnn.onnx" --json > "$OUT/fmnist-cnn.json"

@@ -2,8 +2,8 @@
 // g [N, M, O...]: the correlation of x with g, summed over N. Also the weight gradient of a
 // ConvTranspose, with the roles of x and g swapped. ONNX has no op for it, so it is built from
 // the fastest of five forms, measured with ONNX Runtime on fmnist-resnet at batch 64:
-// - shifted copies + per-tap MatMuls (stride 1): 1.5x the forward Conv on 16-channel 28x28
-//   layers, where the Conv form is 2.8x (its GEMM has only k*k columns);
+// - shifted copies + per-tap MatMuls (stride 1; channels first on small maps): 1.5x the forward
+//   Conv on 16-channel 28x28 layers, where the Conv form is 2.8x (its GEMM has only k*k columns);
 // - strided windows + per-tap MatMuls (1x1 kernels with a stride): a third of the Conv form;
 // - windows concatenated into one MatMul (fewer than 8 input channels, where each tap's MatMul
 //   would be a matrix-vector product);
