@@ -191,7 +191,7 @@ async function main(): Promise<void> {
   if (want("train")) {
     writeResults("train-step", "Training step vs forward (CPU, ONNX Runtime)", await trainStepRows(), [
       "training forward = forward + loss with BatchNorm in training mode and weights fed as inputs (what a step must compute before backward); inference = the deployed model.",
-      "Loop = K steps per ONNX Runtime call inside an ONNX Loop. Medians over three rounds in which inference, training forward, step and Loop each run a block in turn (one warm-up run per block).",
+      "Loop = K steps per ONNX Runtime call inside an ONNX Loop. Medians over five rounds in which inference, training forward, step and Loop each run a block in turn (one warm-up run per block).",
       "Target for the CNN: step <= 3.5x training forward. Where the time goes (ONNX Runtime profile, 1 thread): the forward Convs and the input-gradient Convs run ONNX Runtime's generic im2col Conv (weights are graph inputs, so no NCHWc); the weight gradients are MatMuls over shifted copies at stride 1 (about the forward Conv's cost plus the copies) and over one-hot-Conv windows when strided; BatchNorm and ReLU backward are about 8 memory passes per layer. ONNX Runtime runs Pad, Slice, BatchNormalization and ConvTranspose's col2im on one thread, which is most of what keeps 2 threads from halving the step.",
     ]);
   }

@@ -3,7 +3,7 @@
 // encoder at batch 32 x 64 tokens it prints the training step against two forward-only baselines
 // (target for the CNN: step <= 3.5x forward), samples/s at 1 and 2 threads, and one ONNX Runtime
 // run per step against the K-step Loop graph; then the Loop comparison for a small MLP, where
-// per-run overhead matters most. Each variant runs a block in turn, three rounds (one warm-up run
+// per-run overhead matters most. Each variant runs a block in turn, five rounds (one warm-up run
 // per block); medians over all rounds, so drift on a shared machine hits every variant alike.
 //
 // The baselines: "inference" is the model as deployed (constant weights, so ONNX Runtime folds
@@ -63,7 +63,7 @@ async function time(fn: () => Promise<unknown>, runs: number, into: number[]): P
 }
 
 /** Rounds in which every variant runs a block in turn, so drift on this shared machine hits all alike. */
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 interface Measured {
   inference: number;
