@@ -4,7 +4,7 @@
 // The running-statistics outputs of training mode are updates, not differentiable values.
 
 import type { Value } from "../../ir/value.js";
-import { range } from "../emitter.js";
+import { product, range, staticDims } from "../emitter.js";
 import type { GradContext, GradRule } from "../rule.js";
 
 export function isTrainingBatchNorm(node: GradContext["node"], opset: number): boolean {
@@ -55,7 +55,10 @@ export const batchNorm: GradRule = {
     const sumG = sum(g);
 
     if (isTrainingBatchNorm(c.node, c.opset)) {
-      const count = b.sizeRatio(x, sumG, c.dtype);
+      // Elements per channel; from x's static shape when known (emitted values carry no shape, so
+      // sizeRatio would fall back to Size/Cast/Div nodes run every step).
+      const xDims = staticDims(x.shape);
+      const count = xDims ? b.scalar(product(xDims) / xDims[1]!, c.dtype) : b.sizeRatio(x, sumG, c.dtype);
       // With momentum 0 the statistics outputs are the batch mean and population variance (what
       // toTrainingMode emits): reuse them rather than reduce over x twice more.
       const batchStats = c.node.getFloat("momentum", 0.9) === 0 && c.node.outputs.length >= 3;

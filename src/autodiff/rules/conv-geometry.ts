@@ -93,11 +93,11 @@ function flippedConv(c: GradContext, g: Value, weight: Value, geo: WindowGeometr
   const swapped = b.transpose(weight, [1, 0, ...spatial]);
   const last = spatial.map(() => -1);
   const flipped = b.op("Slice", [swapped, b.ints(last), b.ints(spatial.map(() => -(2 ** 62))), b.ints(spatial), b.ints(last)]);
-  const folded = foldedConv(c, g, flipped, weight.shape?.[1], geo, pads);
+  const channels = weight.shape?.[1];
+  const folded = foldedConv(c, g, flipped, channels, geo, pads);
   if (folded) return folded;
   // A zero bias lets ONNX Runtime fuse the Add that sums this gradient with another one (a
   // residual branch's) into the Conv: its Conv+Add fusion only takes Convs that have a bias.
-  const channels = weight.shape?.[1];
   const inputs = typeof channels === "number" ? [g, flipped, b.fill([channels], 0, c.dtype)] : [g, flipped];
   return b.op("Conv", inputs, { kernel_shape: geo.kernel, dilations: geo.dilations, pads });
 }

@@ -58,6 +58,11 @@ function perSample(c: GradContext, gFlat: Value, xFlat: Value): Value {
   return c.b.op("MatMul", [gFlat, c.b.transpose(xFlat, [0, 2, 1])]);
 }
 
+/** [N, M, P] x [N, C, P] summed over N -> [M, C]. */
+function summedProduct(c: GradContext, gFlat: Value, xFlat: Value): Value {
+  return c.b.reduceSum(perSample(c, gFlat, xFlat), [0], false);
+}
+
 /**
  * Stride 1: tap t pairs x shifted by t on every spatial axis but the last with g shifted by t on
  * the last axis, both [*, *, O..., S_last]. So only (taps on the leading axes) + (taps on the last
@@ -111,7 +116,7 @@ function byShifts(c: GradContext, x: Value, g: Value, geo: WindowGeometry): Valu
   const stacked = kLast === 1 ? gShifted[0]! : b.op("Concat", gShifted, { axis: channelsFirst ? 0 : 1 });
   const gAll = rowsOf(stacked, kLast * (filters as number)); // [k_last*M, N*P] or [N, k_last*M, P]
   const perLead = kernelTaps(kernel.slice(0, last)).map((lead) =>
-    channelsFirst ? b.op("MatMul", [gAll, b.transpose(shiftedX(lead), [1, 0])]) : b.reduceSum(perSample(c, gAll, shiftedX(lead)), [0], false),
+    channelsFirst ? b.op("MatMul", [gAll, b.transpose(shiftedX(lead), [1, 0])]) : summedProduct(c, gAll, shiftedX(lead)),
   ); // [k_last*M, C] each
   const all = perLead.length === 1 ? perLead[0]! : b.op("Concat", perLead, { axis: 0 }); // [lead*k_last*M, C]
   const byTap = b.transpose(b.reshape(all, b.concatShape([[-1], b.dimsOf(g, 1, 2), b.dimsOf(x, 1, 2)])), [1, 2, 0]); // [M, C, taps]
@@ -146,7 +151,7 @@ function byConcatenatedWindows(c: GradContext, x: Value, g: Value, geo: WindowGe
   const { b } = c;
   const ws = windows(c, x, g, geo);
   const cols = ws.length === 1 ? ws[0]! : b.op("Concat", ws, { axis: 1 }); // [N, taps*C, O...]
-  const summed = b.reduceSum(perSample(c, flat(c, g), flat(c, cols)), [0], false); // [M, taps*C]
+  const summed = summedProduct(c, flat(c, g), flat(c, cols)); // [M, taps*C]
   const perTap = b.transpose(b.reshape(summed, [0, ws.length, -1]), [0, 2, 1]); // [M, C, taps]
   return b.reshape(perTap, [0, 0, ...geo.kernel]);
 }
@@ -171,7 +176,7 @@ function byOneHotConv(c: GradContext, x: Value, g: Value, geo: WindowGeometry, c
     pads: [...geo.padsBegin, ...geo.padsEnd],
     group: channels,
   }); // [N, C*taps, O...]
-  const summed = b.reduceSum(perSample(c, flat(c, g), flat(c, windows)), [0], false); // [M, C*taps]
+  const summed = summedProduct(c, flat(c, g), flat(c, windows)); // [M, C*taps]
   return b.reshape(summed, [0, channels, ...geo.kernel]);
 }
 
