@@ -2,6 +2,7 @@
 // or API arguments in one place.
 
 import type { QType } from "./qtype.js";
+import type { Target } from "./target.js";
 import { QuantaError } from "../errors.js";
 
 export type QuantFormat = "qdq" | "qop";
@@ -10,6 +11,8 @@ export interface StaticQuantConfig {
   readonly format: QuantFormat;
   readonly activationType: QType;
   readonly weightType: QType;
+  /** Where the model will run: sets the int8 weight encoding (see target.ts). */
+  readonly target: Target;
   readonly symmetricActivations: boolean;
   /** Per-channel weights for Conv/ConvTranspose/Gemm (ORT's int8 kernels support it). */
   readonly perChannel: boolean;
@@ -29,6 +32,7 @@ export function staticConfig(o: Partial<StaticQuantConfig> = {}): StaticQuantCon
     format: o.format ?? "qdq",
     activationType: o.activationType ?? "uint8",
     weightType: o.weightType ?? "int8",
+    target: o.target ?? "portable",
     symmetricActivations: o.symmetricActivations ?? false,
     perChannel: o.perChannel ?? true,
     perChannelMatMul: o.perChannelMatMul ?? false,

@@ -1,6 +1,7 @@
 // The validated configuration of a dynamic quantization run.
 
 import { QuantaError } from "../errors.js";
+import { targetInfo, type Target } from "./target.js";
 
 /**
  * What happens to Conv weights:
@@ -17,6 +18,8 @@ export const CONV_STRATEGIES: readonly ConvStrategy[] = ["weight-only", "dequant
 
 export interface DynamicQuantConfig {
   readonly weightType: "int8" | "uint8";
+  /** Where the model will run: sets the int8 weight encoding and the ops to avoid (target.ts). */
+  readonly target: Target;
   /** Per-column MatMul/Gemm weights and per-output-channel Conv weights. */
   readonly perChannel: boolean;
   readonly conv: ConvStrategy;
@@ -35,6 +38,7 @@ export const DYNAMIC_OPS = ["MatMul", "Gemm", "Conv", "ConvTranspose", "Gather",
 export function dynamicConfig(o: Partial<DynamicQuantConfig> = {}): DynamicQuantConfig {
   const c: DynamicQuantConfig = {
     weightType: o.weightType ?? "int8",
+    target: o.target ?? "portable",
     perChannel: o.perChannel ?? false,
     conv: o.conv ?? "weight-only",
     embeddings: o.embeddings ?? true,
@@ -44,5 +48,7 @@ export function dynamicConfig(o: Partial<DynamicQuantConfig> = {}): DynamicQuant
   };
   const unknown = (c.ops ?? []).filter((op) => !(DYNAMIC_OPS as readonly string[]).includes(op));
   if (unknown.length) throw new QuantaError(`--ops ${unknown.join(", ")}: dynamic quantization handles ${DYNAMIC_OPS.join(", ")}`, 2);
+  const avoided = targetInfo(c.target).avoids;
+  if (c.conv === "integer" && avoided.includes("ConvInteger")) throw new QuantaError(`--target ${c.target} has no ConvInteger kernel; use --conv weight-only or dequantize`, 2);
   return Object.freeze(c);
 }

@@ -12,7 +12,8 @@ import { Tensor } from "../ir/tensor/tensor.js";
 import { DataType } from "../ir/dtype.js";
 import { renameFresh, renameValue } from "../ir/builder.js";
 import { removeUnusedIn } from "../passes/remove-unused.js";
-import { quantizeWeights } from "./math.js";
+import { quantizeWeights, type WeightOptions } from "./math.js";
+import { targetInfo } from "./target.js";
 import { quantizedTensor, scaleTensor, zeroPointTensor } from "./param-tensors.js";
 import { qtypeInfo, type QType } from "./qtype.js";
 import type { DynamicQuantConfig } from "./dynamic-config.js";
@@ -105,7 +106,7 @@ function quantizeMatMul(g: Graph, n: Node, weight: Tensor, bias: Value | null, a
   const a = n.input(0)!;
   const y = n.output(0);
   const base = n.name || y.name;
-  const q = quantizeWeights(weight.toFloat32(), weight.dims, config.perChannel ? 1 : null, { qtype: config.weightType, symmetric: config.weightType === "int8" });
+  const q = quantizeWeights(weight.toFloat32(), weight.dims, config.perChannel ? 1 : null, integerGemmWeights(config));
   const wq = g.addInitializer(`${base}_W_quantized`, quantizedTensor(config.weightType, weight.dims, q.values));
   const ws = g.addInitializer(`${base}_W_scale`, scaleTensor(q.params, alpha));
   const wzp = g.addInitializer(`${base}_W_zero_point`, zeroPointTensor(q.params, config.weightType));
@@ -167,6 +168,16 @@ function dequantizedWeight(g: Graph, n: Node, wi: number, axis: number | null, q
   n.setInput(wi, dq.output(0));
 }
 
+/**
+ * Weight options for MatMulInteger/ConvInteger, which run ONNX Runtime's u8×s8 GEMM: s8 weights
+ * get the target's pair limit (their pair sums saturate on x86 without VNNI); u8 weights run the
+ * u8×u8 kernel, which widens to int16 first.
+ */
+function integerGemmWeights(config: DynamicQuantConfig): WeightOptions {
+  const pairLimit = config.weightType === "int8" ? targetInfo(config.target).pairLimit : null;
+  return { qtype: config.weightType, symmetric: config.weightType === "int8", ...(pairLimit !== null ? { pairLimit } : {}) };
+}
+
 /** ConvInteger with a dynamically quantized input (slow on x86 CPUs; offered for comparison). */
 function convInteger(g: Graph, n: Node, config: DynamicQuantConfig): void {
   const x = n.input(0)!;
@@ -174,7 +185,7 @@ function convInteger(g: Graph, n: Node, config: DynamicQuantConfig): void {
   const t = g.constantValue(n.input(1))!;
   const base = n.name || y.name;
   // ConvInteger takes one weight zero point per output channel at most; scales multiply afterwards.
-  const q = quantizeWeights(t.toFloat32(), t.dims, config.perChannel ? 0 : null, { qtype: config.weightType, symmetric: config.weightType === "int8" });
+  const q = quantizeWeights(t.toFloat32(), t.dims, config.perChannel ? 0 : null, integerGemmWeights(config));
   const wq = g.addInitializer(`${base}_W_quantized`, quantizedTensor(config.weightType, t.dims, q.values));
   const wzp = g.addInitializer(`${base}_W_zero_point`, zeroPointTensor(q.params, config.weightType));
   const channelScale = q.params.length > 1 ? [q.params.length, 1, 1] : [];

@@ -15,6 +15,7 @@ import { qtypeInfo, type QType } from "./qtype.js";
 import { quantizedTensor, scaleTensor, zeroPointTensor } from "./param-tensors.js";
 import type { QuantPlan } from "./plan.js";
 import type { StaticQuantConfig } from "./config.js";
+import { targetInfo } from "./target.js";
 
 /** Node metadata key naming the float tensor a DequantizeLinear output stands for. */
 export const FLOAT_TWIN_KEY = "quanta.float_tensor";
@@ -42,7 +43,8 @@ export function materializeQdq(model: Model, plan: QuantPlan, params: ReadonlyMa
   const weightScales = new Map<Value, QParams[]>();
   for (const w of plan.weights.values()) {
     const asAct = w.asActivation === true;
-    weightScales.set(w.value, quantizeWeight(g, w.value, w.axis, asAct ? config.activationType : config.weightType, asAct ? config.symmetricActivations : true));
+    const pairLimit = !asAct && config.weightType === "int8" && feedsIntegerGemm(g, w.value) ? targetInfo(config.target).pairLimit : null;
+    weightScales.set(w.value, quantizeWeight(g, w.value, w.axis, asAct ? config.activationType : config.weightType, asAct ? config.symmetricActivations : true, pairLimit));
   }
   const floatBiases: string[] = [];
   let biases = 0;
@@ -81,9 +83,24 @@ function insertQdq(g: Graph, v: Value, p: QParams, qtype: QType, twin: string): 
   }
 }
 
-function quantizeWeight(g: Graph, w: Value, axis: number | null, qtype: QType, symmetric: boolean): QParams[] {
+/**
+ * Whether some reader of weight `w` runs as a u8×s8 GEMM in ONNX Runtime (QLinearConv,
+ * QLinearMatMul, QGemm), the kernels that saturate pair sums on x86 without VNNI. Depthwise
+ * Convs run a kernel that widens to int16 first (checked by kernel-probe.ts).
+ */
+function feedsIntegerGemm(g: Graph, w: Value): boolean {
+  return w.uses.some(({ node: n, index }) => {
+    if (index !== 1 || !["Conv", "ConvTranspose", "Gemm", "MatMul"].includes(n.opType)) return false;
+    if (n.opType !== "Conv") return true;
+    const dims = g.constantValue(w)?.dims ?? [];
+    const group = n.getInt("group", 1);
+    return !(group > 1 && dims[1] === 1 && dims[0] === group);
+  });
+}
+
+function quantizeWeight(g: Graph, w: Value, axis: number | null, qtype: QType, symmetric: boolean, pairLimit: number | null): QParams[] {
   const t = g.constantValue(w)!;
-  const q = quantizeWeights(t.toFloat32(), t.dims, axis, { qtype, symmetric });
+  const q = quantizeWeights(t.toFloat32(), t.dims, axis, { qtype, symmetric, ...(pairLimit !== null ? { pairLimit } : {}) });
   const qv = g.addInitializer(`${w.name}_quantized`, quantizedTensor(qtype, t.dims, q.values));
   const { scale, zp } = paramInitializers(g, w.name, q.params, qtype);
   const first = w.uses[0]?.node;

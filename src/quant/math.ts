@@ -85,11 +85,28 @@ export interface QuantizedWeights {
   axis: number | null;
 }
 
+export interface WeightOptions extends RangeOptions {
+  /**
+   * Largest allowed sum of two same-sign quantized magnitudes in one channel (per tensor: in the
+   * whole tensor), whichever two they are. x86 u8×s8 kernels without VNNI add adjacent products
+   * into a saturating int16 (see pair-safe.ts); 128 keeps 255·(|q₀|+|q₁|) ≤ 32767 for every
+   * pairing. Only for symmetric int8 weights.
+   */
+  pairLimit?: number;
+}
+
 /**
  * Quantizes a weight tensor, per tensor (axis null) or per channel along `axis`, from its own
  * min/max. Weights are normally symmetric int8 (zero point 0), which int8 kernels expect.
  */
-export function quantizeWeights(values: ArrayLike<number>, dims: readonly number[], axis: number | null, o: RangeOptions): QuantizedWeights {
+export function quantizeWeights(values: ArrayLike<number>, dims: readonly number[], axis: number | null, o: WeightOptions): QuantizedWeights {
+  const q = quantizeWeightsRaw(values, dims, axis, o);
+  if (o.pairLimit === undefined) return q;
+  if (o.qtype !== "int8" || !o.symmetric) throw new Error("pair-limited weights must be symmetric int8");
+  return limitPairs(values, dims, q, o.pairLimit);
+}
+
+function quantizeWeightsRaw(values: ArrayLike<number>, dims: readonly number[], axis: number | null, o: RangeOptions): QuantizedWeights {
   if (axis === null) {
     let lo = Infinity;
     let hi = -Infinity;
@@ -144,4 +161,62 @@ export function quantizeBias(bias: ArrayLike<number>, inputScale: number, weight
     values[i] = q;
   }
   return { values, scales };
+}
+
+/** Visits each channel of a weight tensor as (channel, start, end, stride-free ranges). */
+function forEachChannelRun(dims: readonly number[], axis: number | null, length: number, visit: (c: number, start: number, end: number) => void): void {
+  if (axis === null) return void visit(0, 0, length);
+  const channels = dims[axis]!;
+  const inner = dims.slice(axis + 1).reduce((x, y) => x * y, 1);
+  const outer = dims.slice(0, axis).reduce((x, y) => x * y, 1);
+  for (let o1 = 0; o1 < outer; o1++)
+    for (let c = 0; c < channels; c++) {
+      const base = (o1 * channels + c) * inner;
+      visit(c, base, base + inner);
+    }
+}
+
+/** Per channel: the two largest positive values and the two largest negative magnitudes. */
+function topPairs(values: ArrayLike<number>, dims: readonly number[], axis: number | null, channels: number): Float64Array {
+  // [p1, p2, n1, n2] per channel
+  const top = new Float64Array(channels * 4);
+  forEachChannelRun(dims, axis, values.length, (c, start, end) => {
+    const t = c * 4;
+    for (let i = start; i < end; i++) {
+      const v = values[i]!;
+      const k = v > 0 ? t : t + 2;
+      const m = Math.abs(v);
+      if (m > top[k]!) (top[k + 1] = top[k]!), (top[k] = m);
+      else if (m > top[k + 1]!) top[k + 1] = m;
+    }
+  });
+  return top;
+}
+
+/**
+ * Widens each channel's scale until no two same-sign quantized weights of the channel sum past
+ * `limit` in magnitude. Channels already within the limit keep their 8-bit scale.
+ */
+function limitPairs(values: ArrayLike<number>, dims: readonly number[], q: QuantizedWeights, limit: number): QuantizedWeights {
+  const channels = q.params.length;
+  const real = topPairs(values, dims, q.axis, channels);
+  const params = q.params.map((p, c) => {
+    const need = Math.max(real[c * 4]! + real[c * 4 + 1]!, real[c * 4 + 2]! + real[c * 4 + 3]!) / limit;
+    return need > p.scale ? { scale: Math.fround(need), zeroPoint: 0 } : p;
+  });
+  const out = new Int32Array(values.length);
+  const { qmin, qmax } = qtypeInfo("int8");
+  for (let round = 0; ; round++) {
+    forEachChannelRun(dims, q.axis, values.length, (c, start, end) => quantizeRun(values, start, end, params[c]!.scale, 0, qmin, qmax, out));
+    const ints = topPairs(out, dims, q.axis, channels);
+    let ok = true;
+    for (let c = 0; c < channels; c++) {
+      if (ints[c * 4]! + ints[c * 4 + 1]! <= limit && ints[c * 4 + 2]! + ints[c * 4 + 3]! <= limit) continue;
+      // Rounding pushed a pair one step over: widen this channel a hair and quantize again.
+      params[c] = { scale: Math.fround(params[c]!.scale * (1 + 2 ** -16)), zeroPoint: 0 };
+      ok = false;
+    }
+    if (ok) return { values: out, params, axis: q.axis };
+    if (round > 64) throw new Error("could not bound the weight pairs");
+  }
 }

@@ -77,8 +77,17 @@ test("a quantized Conv computes what float64 fake quantization predicts", async 
   const out = new Float64Array(32);
   for (let c = 0; c < 2; c++) {
     const wc = wv.slice(c * 9, c * 9 + 9);
-    const pw = qparamsFromRange(Math.min(...wc), Math.max(...wc), { qtype: "int8", symmetric: true });
-    const wq = dequantizeValues(quantizeValues(wc, pw, "int8"), pw);
+    // The portable default: the 8-bit scale, widened so that the two largest same-sign weights
+    // sum to at most 128 steps (255·128 fits the int16 pair sums of x86 kernels without VNNI).
+    const pos = wc.filter((v) => v > 0).sort((a, b) => b - a);
+    const neg = wc.filter((v) => v < 0).map((v) => -v).sort((a, b) => b - a);
+    const pair = Math.max((pos[0] ?? 0) + (pos[1] ?? 0), (neg[0] ?? 0) + (neg[1] ?? 0));
+    const p8 = qparamsFromRange(Math.min(...wc), Math.max(...wc), { qtype: "int8", symmetric: true });
+    const pw = { scale: Math.max(p8.scale, Math.fround(pair / 128)), zeroPoint: 0 };
+    const wi = quantizeValues(wc, pw, "int8");
+    const ints = [...wi].sort((a, b) => b - a);
+    assert.ok(ints[0]! + ints[1]! <= 128 && -(ints.at(-1)! + ints.at(-2)!) <= 128, `pair bound holds: ${ints}`);
+    const wq = dequantizeValues(wi, pw);
     const bs = Math.fround(px.scale * pw.scale);
     const bq = Math.round([0.1, -0.2][c]! / bs) * bs;
     for (let oy = 0; oy < 4; oy++)

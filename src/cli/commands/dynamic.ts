@@ -4,10 +4,12 @@ import { CONV_STRATEGIES, DYNAMIC_OPS, dynamicConfig, type ConvStrategy } from "
 import { prepareFloat } from "../../quant/static.js";
 import { addDataOptions, dataOptions, type DataFlags } from "../data-flags.js";
 import { oneOf } from "../options.js";
+import { TARGETS, TARGET_HELP, type Target } from "../../quant/target.js";
 import { addTransformOptions, printTransform, runTransform, verificationData, type TransformFlags } from "../transform.js";
 
 interface DynamicFlags extends TransformFlags, DataFlags {
   weightType: "int8" | "uint8";
+  target: Target;
   perChannel?: boolean;
   conv: ConvStrategy;
   ops?: string;
@@ -27,7 +29,8 @@ What happens to each op type:
                  DequantizeLinear runs every inference (slower). --conv integer: ConvInteger,
                  measured ~9x slower than fp32 on AVX512 CPUs. --conv none: stays float.
   other ops      stay float. BatchNorm is folded into Conv/Gemm weights first.
-Weights under 1024 elements (biases, norms) stay float.`;
+Weights under 1024 elements (biases, norms) stay float.
+${TARGET_HELP}`;
 
 export function registerDynamic(program: Command): void {
   const cmd = program
@@ -36,6 +39,7 @@ export function registerDynamic(program: Command): void {
     .argument("<model>", "float ONNX model")
     .option("-o, --output <file>", "where to write the quantized model")
     .option("--weight-type <t>", "int8 or uint8", oneOf("--weight-type", ["int8", "uint8"] as const), "int8")
+    .option("--target <t>", `where the model runs: ${TARGETS.join(", ")} (table below)`, oneOf("--target", TARGETS), "portable")
     .option("--per-channel", "per-column MatMul/Gemm weights")
     .option("--conv <strategy>", `Conv handling: ${CONV_STRATEGIES.join(", ")}`, oneOf("--conv", CONV_STRATEGIES), "weight-only")
     .option("--ops <list>", `comma-separated op types to quantize (default ${DYNAMIC_OPS.join(",")})`)
@@ -46,6 +50,7 @@ export function registerDynamic(program: Command): void {
   addDataOptions(addTransformOptions(cmd, 4)).action(async (input: string, f: DynamicFlags) => {
     const config = dynamicConfig({
       weightType: f.weightType,
+      target: f.target,
       perChannel: !!f.perChannel,
       conv: f.conv,
       embeddings: f.embeddings,

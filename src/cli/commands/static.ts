@@ -7,6 +7,7 @@ import { openDataset } from "../../data/open-dataset.js";
 import { randomDataset } from "../../data/random-dataset.js";
 import { addDataOptions, dataOptions, type DataFlags } from "../data-flags.js";
 import { oneOf, positiveInt } from "../options.js";
+import { TARGETS, TARGET_HELP, type Target } from "../../quant/target.js";
 import { addTransformOptions, printTransform, runTransform, verificationData, type TransformFlags } from "../transform.js";
 import { progressBar } from "../progress.js";
 import { QuantaError } from "../../errors.js";
@@ -19,6 +20,7 @@ interface StaticFlags extends TransformFlags, DataFlags {
   format: "qdq" | "qop";
   activationType: QType;
   weightType: QType;
+  target: Target;
   symmetric?: boolean;
   perChannel: boolean;
   perChannelMatmul?: boolean;
@@ -36,7 +38,8 @@ activation's range with the chosen observer (ranges only: activations are never 
 for speed benchmarks only. BatchNorm is folded first; Relu/Clip after a quantized op vanish into
 its output's saturation. Quantized by default: Conv, ConvTranspose, Gemm, MatMul, Add, Mul,
 Concat, pools, Relu/Clip/LeakyRelu/Sigmoid, Resize and shape ops; Softmax, LayerNormalization,
-GELU stay float unless --quantize-all.`;
+GELU stay float unless --quantize-all.
+${TARGET_HELP}`;
 
 export function registerStatic(program: Command): void {
   const cmd = program
@@ -55,6 +58,7 @@ export function registerStatic(program: Command): void {
     .option("--format <f>", "qdq (QuantizeLinear/DequantizeLinear pairs) or qop (QLinearConv, QLinearMatMul, …)", oneOf("--format", ["qdq", "qop"] as const), "qdq")
     .option("--activation-type <t>", `activation type: ${QTYPES.join(", ")} (16-bit needs opset 21)`, oneOf("--activation-type", QTYPES), "uint8")
     .option("--weight-type <t>", `weight type: ${QTYPES.join(", ")}`, oneOf("--weight-type", QTYPES), "int8")
+    .option("--target <t>", `where the model runs: ${TARGETS.join(", ")} (table below)`, oneOf("--target", TARGETS), "portable")
     .option("--symmetric", "symmetric activation ranges (zero point at the middle)")
     .option("--no-per-channel", "one scale per Conv/Gemm weight instead of one per output channel")
     .option("--per-channel-matmul", "per-column scales for MatMul weights too")
@@ -70,6 +74,7 @@ export function registerStatic(program: Command): void {
       format: f.format,
       activationType: f.activationType,
       weightType: f.weightType,
+      target: f.target,
       symmetricActivations: !!f.symmetric,
       perChannel: f.perChannel,
       perChannelMatMul: !!f.perChannelMatmul,
