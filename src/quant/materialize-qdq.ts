@@ -126,7 +126,8 @@ function quantizeBiasValue(g: Graph, b: Value, inputScale: number, weight: QPara
   const perChannel = weight.length > 1;
   const scale = g.addInitializer(`${b.name}_scale`, perChannel ? Tensor.fromArray(DataType.FLOAT, [q.scales.length], Float32Array.from(q.scales)) : Tensor.fromArray(DataType.FLOAT, [], [q.scales[0]!]));
   const zp = g.addInitializer(`${b.name}_zero_point`, perChannel ? Tensor.fromArray(DataType.INT32, [q.scales.length], new Int32Array(q.scales.length)) : Tensor.fromArray(DataType.INT32, [], [0]));
-  const dq = g.addNode("DequantizeLinear", [qv, scale, zp], perChannel ? { axis: 0 } : {}, {
+  // The channel axis of a bias is its last ([M] for Conv, [N] or [1, N] for Gemm).
+  const dq = g.addNode("DequantizeLinear", [qv, scale, zp], perChannel ? { axis: Math.max(0, t.dims.length - 1) } : {}, {
     before: b.uses[0]?.node ?? g.nodes[0],
     name: g.names.fresh(`${b.name}_DequantizeLinear`),
     outputs: [`${b.name}_dequantized`],
