@@ -85,3 +85,38 @@ test("quantization commands refuse bad input without writing anything", () => {
   assert.equal(readFileSync(out, "utf8"), "keep me");
   for (const f of ["x.onnx", "y.onnx", "z.onnx"]) assert.throws(() => statSync(join(dir, f)));
 });
+
+test("doctor names the CPU and its int8 path, and its flags agree with the kernel probe", () => {
+  const r = quanta("doctor", "--json");
+  assert.equal(r.code, 0, r.stderr);
+  const d = JSON.parse(r.stdout) as { cpu: { model: string; arch: string; pairSaturation: boolean }; onnxruntime: { node: string }; probe: { node: { op: string; saturates: boolean }[]; web: { saturates: boolean }[] } };
+  assert.ok(d.cpu.model.length > 0 && /^\d+\.\d+/.test(d.onnxruntime.node));
+  assert.equal(d.probe.node.length, 4);
+  assert.ok(d.probe.web.every((p) => !p.saturates), "onnxruntime-web widens before multiplying");
+  if (d.cpu.arch === "x64") assert.equal(d.cpu.pairSaturation, d.probe.node.some((p) => p.saturates), "flags predict what the probe measures");
+  const text = quanta("doctor");
+  assert.match(text.stdout, /^CPU: .+\nint8 features: .+\nint8 path: /);
+});
+
+test("verification names int8 kernel saturation when full-range weights run on a CPU that clips pair sums", { skip: SKIP_SHARED }, () => {
+  const images = join(SHARED, "data", "mnist", "t10k-images-idx3-ubyte.gz");
+  const saturates = (JSON.parse(quanta("doctor", "--json").stdout) as { probe: { node: { saturates: boolean }[] } }).probe.node.some((p) => p.saturates);
+  const full = quanta("static", sharedModel("mnist-12.onnx"), "-o", join(dir, "m12-vnni.onnx"), "--data", images, "--samples", "50", "--target", "vnni", "--json");
+  const portable = quanta("static", sharedModel("mnist-12.onnx"), "-o", join(dir, "m12-portable.onnx"), "--data", images, "--samples", "50", "--json");
+  assert.equal(portable.code, 0, portable.stderr);
+  const p = JSON.parse(portable.stdout) as { sqnrDb: number; warnings: string[] };
+  assert.ok(p.sqnrDb > 35, `portable SQNR ${p.sqnrDb}`);
+  assert.ok(!p.warnings.some((w) => /saturation/.test(w)), p.warnings.join("; "));
+  const warned = /int8 kernel saturation on this CPU: output SQNR [\d.]+ dB where the same Q\/DQ graph computed in float gives [\d.]+ dB/.test(full.stdout + full.stderr);
+  assert.equal(warned, saturates, `saturating kernels: ${saturates}; output: ${full.stdout.slice(0, 2000)} ${full.stderr}`);
+  // The same check runs in compare, on any model (e.g. one quantized by another tool).
+  const cmp = quanta("compare", sharedModel("mnist-12.onnx"), join(dir, "m12-vnni.onnx"), "--data", images, "--samples", "16");
+  if (saturates) assert.match(cmp.stderr, /int8 kernel saturation on this CPU/);
+});
+
+test("--verify-runtime web verifies the result in onnxruntime-web", () => {
+  const resnet = zoo("resnet-tiny");
+  const r = json(["static", resnet, "-o", join(dir, "r-web.onnx"), "--data", "random", "--samples", "4", "--verify-runtime", "web"]);
+  assert.equal(r.verifiedOn, "onnxruntime-web");
+  assert.ok(r.sqnrDb > 20, `SQNR ${r.sqnrDb}`);
+});

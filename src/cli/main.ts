@@ -12,6 +12,7 @@ import { registerFp16 } from "./commands/fp16.js";
 import { registerCompare } from "./commands/compare.js";
 import { registerStatic } from "./commands/static.js";
 import { registerTrain } from "./commands/train.js";
+import { registerDoctor } from "./commands/doctor.js";
 import { packageVersion } from "./version.js";
 
 export function buildProgram(): Command {
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerFuse(program);
   registerFp16(program);
   registerCompare(program);
+  registerDoctor(program);
   for (const c of program.commands) c.exitOverride().showHelpAfterError("(run with --help for usage)");
   return program;
 }

@@ -3,7 +3,7 @@
 
 import { statSync } from "node:fs";
 import type { Command } from "commander";
-import { nonNegativeInt } from "./options.js";
+import { nonNegativeInt, oneOf } from "./options.js";
 import { loadModel } from "../ir/serde/load.js";
 import { saveModel } from "../ir/serde/save.js";
 import type { Model } from "../ir/model.js";
@@ -17,12 +17,16 @@ import { progressBar } from "./progress.js";
 import { peakRssBytes } from "../evaluate/peak-rss.js";
 import { openSession } from "../runtime/session.js";
 import { QuantaError } from "../errors.js";
+import { checkKernels } from "../verify/kernel-check.js";
+import { webRuntime } from "../runtime/web.js";
+import type { Runtime } from "../runtime/runtime.js";
 import { formatBytes } from "./format.js";
 
 /** The options every model-writing command shares. */
 export function addTransformOptions(cmd: Command, verifyDefault: number): Command {
   return cmd
     .option("--verify <n>", "samples to compare with the float model before writing (0 = only check that it loads)", nonNegativeInt("--verify"), verifyDefault)
+    .option("--verify-runtime <r>", "run verification in onnxruntime-node (node) or onnxruntime-web's wasm backend (web)", oneOf("--verify-runtime", ["node", "web"] as const), "node")
     .option("--external-data", "store weights in <output>.data")
     .option("--force", "overwrite the output file")
     .option("--json", "print one JSON object");
@@ -32,6 +36,7 @@ export interface TransformFlags {
   output?: string;
   force?: boolean;
   verify: number;
+  verifyRuntime?: "node" | "web";
   json?: boolean;
   externalData?: boolean;
 }
@@ -47,6 +52,8 @@ export interface TransformResult {
   maxAbsError?: number;
   cosine?: number;
   verification?: CompareReport;
+  /** The runtime verification ran in. */
+  verifiedOn?: string;
   ms: { transform: number; verify: number; save: number; total: number };
   peakRssBytes: number;
   warnings: string[];
@@ -85,16 +92,19 @@ export async function runTransform(
   compactTensors(model);
   const t1 = performance.now();
   let verification: CompareReport | undefined;
+  const runtime: Runtime | undefined = flags.verifyRuntime === "web" ? await webRuntime() : undefined;
   if (flags.verify > 0) {
     const float = loadModel(input);
     const { ds, random } = await verifyData(float);
     const bar = progressBar("verify", Math.min(ds.size, flags.verify), { quiet: flags.json });
-    verification = await compareModels(float, model, ds, { samples: flags.verify, onProgress: (d) => bar.update(d) });
+    verification = await compareModels(float, model, ds, { samples: flags.verify, runtime, onProgress: (d) => bar.update(d) });
     bar.stop();
+    const kernels = await checkKernels(float, model, ds, verification, { samples: flags.verify, runtime });
+    if (kernels.warning) warnings.push(kernels.warning);
     if (random) warnings.push("verified on random inputs; pass --data for agreement on real samples");
     warnings.push(...verification.warnings);
   }
-  else await assertLoads(model);
+  else await assertLoads(model, runtime);
   const t2 = performance.now();
   const saved = saveModel(model, out, { externalData: flags.externalData ? true : "auto" });
   const t3 = performance.now();
@@ -116,13 +126,14 @@ export async function runTransform(
       : {}),
     ms: { transform: t1 - t0, verify: t2 - t1, save: t3 - t2, total: t3 - t0 },
     peakRssBytes: peakRssBytes(),
+    verifiedOn: runtime?.name ?? "onnxruntime-node",
     warnings,
   };
 }
 
 /** Even without verification, never write a model ONNX Runtime cannot open. */
-async function assertLoads(model: Model): Promise<void> {
-  const s = await openSession(model);
+async function assertLoads(model: Model, runtime?: Runtime): Promise<void> {
+  const s = await openSession(model, { runtime });
   await s.release();
 }
 
@@ -134,7 +145,7 @@ export function printTransform(r: TransformResult, extra: string[] = []): void {
   if (r.verification) {
     const v = r.verification;
     lines.push(
-      `verified on ${v.samples} sample(s): SQNR ${fmtDb(v.sqnrDb)}, max abs error ${r.maxAbsError!.toPrecision(3)}, cosine ${r.cosine!.toFixed(5)}` +
+      `verified on ${v.samples} sample(s)${r.verifiedOn === "onnxruntime-web" ? " in onnxruntime-web" : ""}: SQNR ${fmtDb(v.sqnrDb)}, max abs error ${r.maxAbsError!.toPrecision(3)}, cosine ${r.cosine!.toFixed(5)}` +
         (v.top1Agreement !== undefined ? `, top-1 agreement ${(100 * v.top1Agreement).toFixed(1)}%` : ""),
     );
   }

@@ -6,7 +6,7 @@ import type { Value } from "../ir/value.js";
 import { parseModel } from "../ir/serde/load.js";
 import { serializeModel } from "../ir/serde/save.js";
 import { openSession } from "../runtime/session.js";
-import type { Runtime } from "../runtime/runtime.js";
+import type { OptimizationLevel, Runtime } from "../runtime/runtime.js";
 import type { HostTensor } from "../runtime/host-tensor.js";
 import type { Dataset } from "../data/dataset.js";
 import { batches } from "../data/batches.js";
@@ -46,6 +46,8 @@ export interface CompareOptions {
   perLayer?: boolean;
   threads?: number;
   runtime?: Runtime;
+  /** Optimization level of the candidate's session ("disabled" runs Q/DQ as float math, unfused). */
+  candidateOptimization?: OptimizationLevel;
   /** Warn below this output SQNR (dB, default 20) or top-1 agreement (default 0.95). */
   minSqnrDb?: number;
   minTop1?: number;
@@ -58,7 +60,7 @@ export async function compareModels(reference: Model, candidate: Model, ds: Data
   const ref = opts.perLayer ? withOutputs(reference, twins.map((t) => t.floatName)) : reference;
   const cand = opts.perLayer ? withOutputs(candidate, twins.map((t) => t.dqName)) : candidate;
   const refSession = await openSession(ref, { threads: opts.threads, runtime: opts.runtime });
-  const candSession = await openSession(cand, { threads: opts.threads, runtime: opts.runtime });
+  const candSession = await openSession(cand, { threads: opts.threads, runtime: opts.runtime, ...(opts.candidateOptimization ? { optimizationLevel: opts.candidateOptimization } : {}) });
   const inputs = reference.graph.inputs.filter((v) => !v.initializer);
   const fixed = inputs[0]?.shape?.[0];
   const batchSize = typeof fixed === "number" && fixed > 0 ? fixed : (opts.batchSize ?? 8);

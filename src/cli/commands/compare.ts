@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { loadModel } from "../../ir/serde/load.js";
 import { compareModels } from "../../verify/compare.js";
+import { checkKernels } from "../../verify/kernel-check.js";
 import { addDataOptions, dataOptions, type DataFlags } from "../data-flags.js";
 import { positiveInt } from "../options.js";
 import { progressBar } from "../progress.js";
@@ -31,6 +32,8 @@ export function registerCompare(program: Command): void {
     const bar = progressBar("compare", Math.min(ds.size, f.samples), { quiet: f.json });
     const r = await compareModels(float, quant, ds, { samples: f.samples, perLayer: f.perLayer, onProgress: (d) => bar.update(d) });
     bar.stop();
+    const kernels = await checkKernels(float, quant, ds, r, { samples: f.samples });
+    if (kernels.warning) r.warnings.push(kernels.warning);
     if (random) r.warnings.push("compared on random inputs; pass --data for real samples");
     if (f.json) return void process.stdout.write(JSON.stringify({ float: floatPath, quantized: quantPath, ...r }, null, 2) + "\n");
     const lines = [
