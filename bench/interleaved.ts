@@ -4,16 +4,16 @@
 import type { Model } from "../src/ir/model.js";
 import { openSession } from "../src/runtime/session.js";
 import type { HostTensor } from "../src/runtime/host-tensor.js";
-import type { RuntimeSession } from "../src/runtime/runtime.js";
+import type { Runtime, RuntimeSession } from "../src/runtime/runtime.js";
 import { quantile } from "../src/evaluate/latency.js";
 
 export async function interleavedLatency(
   variants: { name: string; model: Model }[],
   feeds: Record<string, HostTensor>,
-  opts: { threads: number; runs: number; warmup?: number },
+  opts: { threads: number; runs: number; warmup?: number; runtime?: Runtime },
 ): Promise<Record<string, number>> {
   const sessions: [string, RuntimeSession][] = [];
-  for (const v of variants) sessions.push([v.name, await openSession(v.model, { threads: opts.threads })]);
+  for (const v of variants) sessions.push([v.name, await openSession(v.model, { threads: opts.threads, runtime: opts.runtime })]);
   const times = new Map<string, number[]>(variants.map((v) => [v.name, []]));
   try {
     for (let i = 0; i < (opts.warmup ?? 3); i++) for (const [, s] of sessions) await s.run(feeds);

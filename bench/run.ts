@@ -3,7 +3,7 @@
 
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
-import { cpus, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildZooModel } from "../src/zoo/index.js";
 import { saveModel } from "../src/ir/serde/save.js";
@@ -16,6 +16,9 @@ import { formatBytes } from "../src/cli/format.js";
 import { trainStepRows } from "./train-step.js";
 import { torchCompare } from "./torch-compare.js";
 import { ptqCases, runPtqCase, calibrationCost, tempDir, type PtqRow } from "./ptq.js";
+import { targetRows, type TargetRow } from "./int8-targets.js";
+import { webRows, type WebRow } from "./web.js";
+import { cpuInfo, cpuSummary } from "../src/runtime/cpu-info.js";
 
 const RESULTS = join(process.cwd(), "bench", "results");
 const args = process.argv.slice(2);
@@ -28,13 +31,13 @@ interface Row {
 
 function writeResults(name: string, title: string, rows: Row[], notes: string[]): void {
   mkdirSync(RESULTS, { recursive: true });
-  const meta = { suite: name, date: new Date().toISOString(), node: process.version, cpus: cpuLabel() };
+  const meta = { suite: name, date: new Date().toISOString(), node: process.version, onnxruntime: ortVersion(), cpus: cpuSummary(), cpu: cpuInfo() };
   writeFileSync(join(RESULTS, `${name}.json`), JSON.stringify({ ...meta, rows, notes }, null, 2) + "\n");
   const cols = Object.keys(rows[0] ?? {});
   const md = [
     `## ${title}`,
     "",
-    `_${meta.date}, Node ${meta.node}, ${meta.cpus}_`,
+    `_${meta.date}, Node ${meta.node}, ONNX Runtime ${meta.onnxruntime}, ${meta.cpus}; int8 path: ${meta.cpu.int8Path}_`,
     "",
     `| ${cols.join(" | ")} |`,
     `| ${cols.map(() => "---").join(" | ")} |`,
@@ -61,9 +64,8 @@ function showInReadme(name: string, md: string): void {
   writeFileSync(path, `${readme.slice(0, i + start.length)}\n${body}\n${readme.slice(j)}`);
 }
 
-function cpuLabel(): string {
-  const c = cpus();
-  return `${c.length} × ${c[0]?.model ?? "cpu"}`;
+function ortVersion(): string {
+  return (JSON.parse(readFileSync(join(process.cwd(), "node_modules", "onnxruntime-node", "package.json"), "utf8")) as { version: string }).version;
 }
 
 const MB = (n: number) => (n / 2 ** 20).toFixed(1);
@@ -183,7 +185,76 @@ async function calibrationSuite(quick: boolean): Promise<void> {
   }
 }
 
+const pct = (x: number | undefined) => (x === undefined ? "-" : `${(100 * x).toFixed(2)}%`);
+const db = (x: number | undefined) => (x === undefined ? "-" : Number.isFinite(x) ? x.toFixed(1) : "∞");
+
+/** Each int8 weight encoding on this CPU vs the same graph as float math (a non-saturating CPU). */
+async function targetsSuite(quick: boolean): Promise<void> {
+  const dir = tempDir();
+  try {
+    const rows: TargetRow[] = [];
+    for (const c of ptqCases(dir, quick)) {
+      process.stderr.write(`targets: ${c.name}\n`);
+      rows.push(...(await targetRows(c, dir, (s) => process.stderr.write(s + "\n"))));
+    }
+    writeResults(
+      "int8-targets",
+      "int8 weight encodings on this CPU: --target portable (default) vs vnni vs u8 weights",
+      rows.map((r) => ({
+        model: r.model,
+        variant: r.variant,
+        "top-1 fp32": pct(r.fp32Top1),
+        "top-1 here": pct(r.top1),
+        "drop pp": r.top1 !== undefined ? (100 * (r.fp32Top1! - r.top1)).toFixed(2) : "-",
+        "SQNR dB here": db(r.sqnrDb),
+        "top-1, Q/DQ as float": pct(r.predictedTop1),
+        "SQNR dB, Q/DQ as float": db(r.predictedSqnrDb),
+        "latency ×fp32 (1t)": r.ratio1.toFixed(2),
+      })),
+      [
+        "here = ONNX Runtime's fused int8 kernels on this CPU (optimization 'all'). 'Q/DQ as float' = the same file with optimizations off: every QuantizeLinear/DequantizeLinear runs as specified in float, which is what a CPU whose int8 kernels never saturate (VNNI, AMX, ARM, onnxruntime-web) computes up to rounding.",
+        "Where the two differ, this CPU's u8×s8 kernels clipped pair sums in int16 (see `quanta doctor`).",
+        "Accuracy: full 10,000-image test sets; SQNR: outputs vs fp32 on 64 samples (test images, or random inputs for zoo models). Latency: batch 1 (BERT: sequence 128), 1 thread, interleaved medians.",
+      ],
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The ptq outputs in onnxruntime-web: loads, agrees with node, latency vs fp32 in wasm. */
+async function webSuite(quick: boolean): Promise<void> {
+  const dir = tempDir();
+  try {
+    const rows: WebRow[] = [];
+    for (const c of ptqCases(dir, quick)) {
+      process.stderr.write(`web: ${c.name}\n`);
+      rows.push(...(await webRows(c, dir, (s) => process.stderr.write(s + "\n"))));
+    }
+    writeResults(
+      "web",
+      "onnxruntime-web (wasm, 1 thread): the ptq outputs load, agree with onnxruntime-node, and their latency",
+      rows.map((r) => ({
+        model: r.model,
+        variant: r.variant,
+        loads: r.loads ? "yes" : `no: ${r.error}`,
+        "web vs node SQNR dB": db(r.webVsNodeDb),
+        "web vs node top-1": pct(r.webVsNodeTop1),
+        "wasm latency ×fp32": r.ratio1Web !== undefined ? r.ratio1Web.toFixed(2) : "-",
+      })),
+      [
+        "Each file runs in onnxruntime-node (reference) and onnxruntime-web's wasm backend on the same 16 samples (test images, or random inputs for zoo models).",
+        "Latency: onnxruntime-web in Node, 1 thread, batch 1 (BERT: sequence 128), interleaved medians.",
+      ],
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
+  if (want("targets")) await targetsSuite(args.includes("--quick"));
+  if (want("web")) await webSuite(args.includes("--quick"));
   if (want("io")) await ioSuite();
   if (want("latency")) await latencySuite();
   if (want("ptq")) await ptqSuite(args.includes("--quick"));

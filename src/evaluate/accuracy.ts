@@ -6,7 +6,7 @@ import type { Dataset } from "../data/dataset.js";
 import { batches } from "../data/batches.js";
 import { bindInputs } from "../data/bind-inputs.js";
 import { openSession } from "../runtime/session.js";
-import type { Runtime } from "../runtime/runtime.js";
+import type { OptimizationLevel, Runtime } from "../runtime/runtime.js";
 import type { HostTensor } from "../runtime/host-tensor.js";
 import { conformFeeds } from "./conform.js";
 import { QuantaError } from "../errors.js";
@@ -19,6 +19,8 @@ export interface AccuracyOptions {
   threads?: number;
   limit?: number;
   runtime?: Runtime;
+  /** ONNX Runtime graph optimization ("disabled" runs Q/DQ as float math, unfused). */
+  optimizationLevel?: OptimizationLevel;
   onProgress?: (done: number, total: number, correct: number) => void;
 }
 
@@ -43,7 +45,7 @@ export async function evaluateAccuracy(model: Model, ds: Dataset, opts: Accuracy
   const batchSize = typeof fixed === "number" && fixed > 0 ? fixed : (opts.batchSize ?? 32);
   const bind = bindInputs(ds, inputs.map((v) => v.name));
   const total = Math.min(ds.size, opts.limit ?? Infinity);
-  const session = await openSession(model, { threads: opts.threads });
+  const session = await openSession(model, { threads: opts.threads, runtime: opts.runtime, ...(opts.optimizationLevel ? { optimizationLevel: opts.optimizationLevel } : {}) });
   const t0 = performance.now();
   let correct = 0;
   let done = 0;

@@ -46,6 +46,8 @@ export interface CompareOptions {
   perLayer?: boolean;
   threads?: number;
   runtime?: Runtime;
+  /** Runtime of the candidate's session when it differs from the reference's (node vs web parity). */
+  candidateRuntime?: Runtime;
   /** Optimization level of the candidate's session ("disabled" runs Q/DQ as float math, unfused). */
   candidateOptimization?: OptimizationLevel;
   /** Warn below this output SQNR (dB, default 20) or top-1 agreement (default 0.95). */
@@ -60,7 +62,7 @@ export async function compareModels(reference: Model, candidate: Model, ds: Data
   const ref = opts.perLayer ? withOutputs(reference, twins.map((t) => t.floatName)) : reference;
   const cand = opts.perLayer ? withOutputs(candidate, twins.map((t) => t.dqName)) : candidate;
   const refSession = await openSession(ref, { threads: opts.threads, runtime: opts.runtime });
-  const candSession = await openSession(cand, { threads: opts.threads, runtime: opts.runtime, ...(opts.candidateOptimization ? { optimizationLevel: opts.candidateOptimization } : {}) });
+  const candSession = await openSession(cand, { threads: opts.threads, runtime: opts.candidateRuntime ?? opts.runtime, ...(opts.candidateOptimization ? { optimizationLevel: opts.candidateOptimization } : {}) });
   const inputs = reference.graph.inputs.filter((v) => !v.initializer);
   const fixed = inputs[0]?.shape?.[0];
   const batchSize = typeof fixed === "number" && fixed > 0 ? fixed : (opts.batchSize ?? 8);
