@@ -106,7 +106,7 @@ function quantizeMatMul(g: Graph, n: Node, weight: Tensor, bias: Value | null, a
   const a = n.input(0)!;
   const y = n.output(0);
   const base = n.name || y.name;
-  const q = quantizeWeights(weight.toFloat32(), weight.dims, config.perChannel ? 1 : null, integerGemmWeights(config));
+  const q = quantizeWeights(weight.toFloat32(), weight.dims, config.perChannel ? 1 : null, integerGemmWeights(config, 1));
   const wq = g.addInitializer(`${base}_W_quantized`, quantizedTensor(config.weightType, weight.dims, q.values));
   const ws = g.addInitializer(`${base}_W_scale`, scaleTensor(q.params, alpha));
   const wzp = g.addInitializer(`${base}_W_zero_point`, zeroPointTensor(q.params, config.weightType));
@@ -173,9 +173,9 @@ function dequantizedWeight(g: Graph, n: Node, wi: number, axis: number | null, q
  * get the target's pair limit (their pair sums saturate on x86 without VNNI); u8 weights run the
  * u8×u8 kernel, which widens to int16 first.
  */
-function integerGemmWeights(config: DynamicQuantConfig): WeightOptions {
+function integerGemmWeights(config: DynamicQuantConfig, outputAxis: number): WeightOptions {
   const pairLimit = config.weightType === "int8" ? targetInfo(config.target).pairLimit : null;
-  return { qtype: config.weightType, symmetric: config.weightType === "int8", ...(pairLimit !== null ? { pairLimit } : {}) };
+  return { qtype: config.weightType, symmetric: config.weightType === "int8", ...(pairLimit !== null ? { pairLimit, outputAxis } : {}) };
 }
 
 /** ConvInteger with a dynamically quantized input (slow on x86 CPUs; offered for comparison). */
@@ -185,7 +185,7 @@ function convInteger(g: Graph, n: Node, config: DynamicQuantConfig): void {
   const t = g.constantValue(n.input(1))!;
   const base = n.name || y.name;
   // ConvInteger takes one weight zero point per output channel at most; scales multiply afterwards.
-  const q = quantizeWeights(t.toFloat32(), t.dims, config.perChannel ? 0 : null, integerGemmWeights(config));
+  const q = quantizeWeights(t.toFloat32(), t.dims, config.perChannel ? 0 : null, integerGemmWeights(config, 0));
   const wq = g.addInitializer(`${base}_W_quantized`, quantizedTensor(config.weightType, t.dims, q.values));
   const wzp = g.addInitializer(`${base}_W_zero_point`, zeroPointTensor(q.params, config.weightType));
   const channelScale = q.params.length > 1 ? [q.params.length, 1, 1] : [];

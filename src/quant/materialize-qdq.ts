@@ -43,8 +43,10 @@ export function materializeQdq(model: Model, plan: QuantPlan, params: ReadonlyMa
   const weightScales = new Map<Value, QParams[]>();
   for (const w of plan.weights.values()) {
     const asAct = w.asActivation === true;
-    const pairLimit = !asAct && config.weightType === "int8" && feedsIntegerGemm(g, w.value) ? targetInfo(config.target).pairLimit : null;
-    weightScales.set(w.value, quantizeWeight(g, w.value, w.axis, asAct ? config.activationType : config.weightType, asAct ? config.symmetricActivations : true, pairLimit));
+    const gemm = asAct || config.weightType !== "int8" ? null : integerGemmReader(g, w.value);
+    const pairLimit = gemm ? targetInfo(config.target).pairLimit : null;
+    const pairs = pairLimit !== null ? { pairLimit, outputAxis: gemmOutputAxis(gemm!, g.constantValue(w.value)!.dims.length) } : {};
+    weightScales.set(w.value, quantizeWeight(g, w.value, w.axis, asAct ? config.activationType : config.weightType, asAct ? config.symmetricActivations : true, pairs));
   }
   const floatBiases: string[] = [];
   let biases = 0;
@@ -88,19 +90,28 @@ function insertQdq(g: Graph, v: Value, p: QParams, qtype: QType, twin: string): 
  * QLinearMatMul, QGemm), the kernels that saturate pair sums on x86 without VNNI. Depthwise
  * Convs run a kernel that widens to int16 first (checked by kernel-probe.ts).
  */
-function feedsIntegerGemm(g: Graph, w: Value): boolean {
-  return w.uses.some(({ node: n, index }) => {
+function integerGemmReader(g: Graph, w: Value): Node | null {
+  const use = w.uses.find(({ node: n, index }) => {
     if (index !== 1 || !["Conv", "ConvTranspose", "Gemm", "MatMul"].includes(n.opType)) return false;
     if (n.opType !== "Conv") return true;
     const dims = g.constantValue(w)?.dims ?? [];
     const group = n.getInt("group", 1);
     return !(group > 1 && dims[1] === 1 && dims[0] === group);
   });
+  return use?.node ?? null;
 }
 
-function quantizeWeight(g: Graph, w: Value, axis: number | null, qtype: QType, symmetric: boolean, pairLimit: number | null): QParams[] {
+/** The weight axis whose slices are what one output of `n` sums over. */
+function gemmOutputAxis(n: Node, rank: number): number {
+  if (n.opType === "Conv") return 0;
+  if (n.opType === "ConvTranspose") return 1;
+  if (n.opType === "Gemm") return n.getInt("transB", 0) ? 0 : 1;
+  return rank - 1;
+}
+
+function quantizeWeight(g: Graph, w: Value, axis: number | null, qtype: QType, symmetric: boolean, pairs: { pairLimit?: number; outputAxis?: number }): QParams[] {
   const t = g.constantValue(w)!;
-  const q = quantizeWeights(t.toFloat32(), t.dims, axis, { qtype, symmetric, ...(pairLimit !== null ? { pairLimit } : {}) });
+  const q = quantizeWeights(t.toFloat32(), t.dims, axis, { qtype, symmetric, ...pairs });
   const qv = g.addInitializer(`${w.name}_quantized`, quantizedTensor(qtype, t.dims, q.values));
   const { scale, zp } = paramInitializers(g, w.name, q.params, qtype);
   const first = w.uses[0]?.node;

@@ -62,3 +62,54 @@ test("int32 bias uses input scale × weight scale and zero point 0", () => {
   assert.deepEqual([...b.values], [roundHalfEven(0.5 / Math.fround(0.0002)), roundHalfEven(-1.25 / Math.fround(0.001))]);
   assert.equal(quantizeBias([1e9], 1e-6, [1e-6]), null, "overflow is reported, not wrapped");
 });
+
+/** Largest |q0|+|q1| over same-sign pairs within each slice along `axis` (null: the whole tensor). */
+function worstPairOf(q: Int32Array, dims: number[], axis: number | null): number {
+  const slices = new Map<number, number[]>();
+  const inner = axis === null ? 1 : dims.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const channels = axis === null ? 1 : dims[axis]!;
+  q.forEach((v, i) => {
+    const c = axis === null ? 0 : Math.floor(i / inner) % channels;
+    slices.set(c, [...(slices.get(c) ?? []), v]);
+  });
+  let worst = 0;
+  for (const vs of slices.values()) {
+    const pos = vs.filter((v) => v > 0).sort((a, b) => b - a);
+    const neg = vs.filter((v) => v < 0).map((v) => -v).sort((a, b) => b - a);
+    worst = Math.max(worst, (pos[0] ?? 0) + (pos[1] ?? 0), (neg[0] ?? 0) + (neg[1] ?? 0));
+  }
+  return worst;
+}
+
+test("pair-limited weights: no two same-sign values of one output sum past the limit, on random tensors and rounding ties", () => {
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
+  for (let trial = 0; trial < 200; trial++) {
+    const dims = [3 + (trial % 5), 2 + (trial % 7)];
+    const w = Float32Array.from({ length: dims[0]! * dims[1]! }, () => rnd() * (trial % 3 === 0 ? 10 : 0.1));
+    // Rounding ties: values on half steps of the widened scale.
+    if (trial % 4 === 1) for (let i = 0; i < w.length; i++) w[i] = (Math.round(w[i]! * 40) + 0.5) / 40;
+    for (const axis of [0, 1, null] as const) {
+      const outputAxis = axis ?? (trial % 2);
+      const q = quantizeWeights(w, dims, axis, { qtype: "int8", symmetric: true, pairLimit: 128, outputAxis });
+      assert.ok(worstPairOf(q.values, dims, axis ?? outputAxis) <= 128, `trial ${trial} axis ${axis}`);
+      // Never coarser than needed: the scale is at most a hair above the bound it must meet.
+      const plain = quantizeWeights(w, dims, axis, { qtype: "int8", symmetric: true });
+      q.params.forEach((p, c) => assert.ok(p.scale >= plain.params[c]!.scale * 0.9999999));
+    }
+  }
+});
+
+test("pair-limited weights keep the 8-bit scale where pairs are small, widen it where they are not, and per tensor only as much as the worst output needs", () => {
+  // Channel 0: one large weight, the rest tiny → 8-bit scale kept. Channel 1: two equal large weights → widened to 7 bits.
+  const w = [1.27, 0.001, -0.001, 0.001, 1.0, 1.0, -0.2, 0.1];
+  const q = quantizeWeights(w, [2, 4], 0, { qtype: "int8", symmetric: true, pairLimit: 128 });
+  assert.equal(q.params[0]!.scale, Math.fround(1.27 / 127));
+  assert.deepEqual([...q.values.slice(4, 6)], [64, 64]);
+  // Per tensor, MatMul weight [K=2, N=2]: columns (0.9, 0.9) and (1.0, 0.1). Pairs within a column only.
+  const m = [0.9, 1.0, 0.9, 0.1];
+  const perOutput = quantizeWeights(m, [2, 2], null, { qtype: "int8", symmetric: true, pairLimit: 128, outputAxis: 1 });
+  assert.equal(perOutput.params[0]!.scale, Math.fround(1.8 / 128));
+  const whole = quantizeWeights(m, [2, 2], null, { qtype: "int8", symmetric: true, pairLimit: 128 });
+  assert.equal(whole.params[0]!.scale, Math.fround(1.9 / 128));
+});

@@ -93,6 +93,11 @@ export interface WeightOptions extends RangeOptions {
    * pairing. Only for symmetric int8 weights.
    */
   pairLimit?: number;
+  /**
+   * For per-tensor weights: the axis whose slices are what one output sums over (MatMul's last,
+   * Conv's first). Pairs then only count within one output, not across the whole tensor.
+   */
+  outputAxis?: number;
 }
 
 /**
@@ -103,7 +108,7 @@ export function quantizeWeights(values: ArrayLike<number>, dims: readonly number
   const q = quantizeWeightsRaw(values, dims, axis, o);
   if (o.pairLimit === undefined) return q;
   if (o.qtype !== "int8" || !o.symmetric) throw new Error("pair-limited weights must be symmetric int8");
-  return limitPairs(values, dims, q, o.pairLimit);
+  return limitPairs(values, dims, q, o.pairLimit, q.axis ?? o.outputAxis ?? null);
 }
 
 function quantizeWeightsRaw(values: ArrayLike<number>, dims: readonly number[], axis: number | null, o: RangeOptions): QuantizedWeights {
@@ -197,24 +202,33 @@ function topPairs(values: ArrayLike<number>, dims: readonly number[], axis: numb
  * Widens each channel's scale until no two same-sign quantized weights of the channel sum past
  * `limit` in magnitude. Channels already within the limit keep their 8-bit scale.
  */
-function limitPairs(values: ArrayLike<number>, dims: readonly number[], q: QuantizedWeights, limit: number): QuantizedWeights {
-  const channels = q.params.length;
-  const real = topPairs(values, dims, q.axis, channels);
+function limitPairs(values: ArrayLike<number>, dims: readonly number[], q: QuantizedWeights, limit: number, outputAxis: number | null): QuantizedWeights {
+  // Pairs form within one output: per-channel scales are checked channel by channel, a per-tensor
+  // scale must satisfy every output slice.
+  const groups = outputAxis === null ? 1 : dims[outputAxis < 0 ? outputAxis + dims.length : outputAxis]!;
+  const groupAxis = outputAxis === null ? null : outputAxis < 0 ? outputAxis + dims.length : outputAxis;
+  const perChannel = q.axis !== null;
+  const need = (top: Float64Array, c: number) => Math.max(top[c * 4]! + top[c * 4 + 1]!, top[c * 4 + 2]! + top[c * 4 + 3]!);
+  const real = topPairs(values, dims, groupAxis, groups);
   const params = q.params.map((p, c) => {
-    const need = Math.max(real[c * 4]! + real[c * 4 + 1]!, real[c * 4 + 2]! + real[c * 4 + 3]!) / limit;
-    return need > p.scale ? { scale: Math.fround(need), zeroPoint: 0 } : p;
+    let n = 0;
+    if (perChannel) n = need(real, c);
+    else for (let k = 0; k < groups; k++) n = Math.max(n, need(real, k));
+    return n / limit > p.scale ? { scale: Math.fround(n / limit), zeroPoint: 0 } : p;
   });
   const out = new Int32Array(values.length);
   const { qmin, qmax } = qtypeInfo("int8");
   for (let round = 0; ; round++) {
     forEachChannelRun(dims, q.axis, values.length, (c, start, end) => quantizeRun(values, start, end, params[c]!.scale, 0, qmin, qmax, out));
-    const ints = topPairs(out, dims, q.axis, channels);
+    const ints = topPairs(out, dims, groupAxis, groups);
     let ok = true;
-    for (let c = 0; c < channels; c++) {
-      if (ints[c * 4]! + ints[c * 4 + 1]! <= limit && ints[c * 4 + 2]! + ints[c * 4 + 3]! <= limit) continue;
-      // Rounding pushed a pair one step over: widen this channel a hair and quantize again.
+    for (let k = 0; k < groups; k++) {
+      if (need(ints, k) <= limit) continue;
+      // Rounding pushed a pair one step over: widen that scale a hair and quantize again.
+      const c = perChannel ? k : 0;
       params[c] = { scale: Math.fround(params[c]!.scale * (1 + 2 ** -16)), zeroPoint: 0 };
       ok = false;
+      if (!perChannel) break;
     }
     if (ok) return { values: out, params, axis: q.axis };
     if (round > 64) throw new Error("could not bound the weight pairs");
