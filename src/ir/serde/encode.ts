@@ -31,8 +31,10 @@ export function encodeModel(model: Model, opts: WriteOptions = {}): { pieces: Pi
   const graphHead = toBinary(GraphProtoSchema, graph);
   const body: Piece[] = [graphHead];
   let graphLength = graphHead.byteLength;
+  let consumed = 0;
   for (const tp of inits) {
     const tensor = deferred.get(tp);
+    if (tensor) consumed++;
     const head = toBinary(TensorProtoSchema, tp);
     const dataLength = tensor ? tensor.byteLength : 0;
     const rawField = dataLength > 0 ? 1 + varintLength(dataLength) + dataLength : 0;
@@ -44,6 +46,9 @@ export function encodeModel(model: Model, opts: WriteOptions = {}): { pieces: Pi
     }
     graphLength += 1 + varintLength(tensorLength) + tensorLength;
   }
+  // Every header written without its bytes must have been completed above; one that was not
+  // would be a tensor silently saved empty.
+  if (consumed !== deferred.size) throw new Error(`internal error: ${deferred.size - consumed} deferred tensor(s) outside the main graph's initializers`);
   pieces.push(concat([Uint8Array.of(TAG_GRAPH), varint(graphLength)]), ...body);
   const length = pieces.reduce((a, p) => a + (p instanceof Uint8Array ? p.byteLength : p.length), 0);
   return { pieces, length };

@@ -179,3 +179,42 @@ test("reference models round-trip: equal message and bit-identical outputs", asy
     for (const k of Object.keys(a)) assert.deepEqual(Buffer.from(b[k]!.data.buffer), Buffer.from(a[k]!.data.buffer), `${name} ${k}`);
   }
 });
+
+// A Constant's tensor used to be written without its bytes from 4,096 bytes on (the streaming
+// writer deferred it like a main-graph initializer but only completes initializers).
+test("Constant tensors of any size keep their bytes: saved file, in-memory hand-over, ONNX Runtime", async () => {
+  for (const n of [1023, 1024, 5000]) {
+    const { model, builder: b } = createModel({ opset: 17 });
+    const x = b.input("x", DataType.FLOAT, [n]);
+    const values = Float32Array.from({ length: n }, (_, i) => i * 0.25 - 7);
+    const c = b.op("Constant", [], { value: Tensor.fromArray(DataType.FLOAT, [n], values) });
+    b.output(b.op("Add", [x, c]), "y");
+    const decoded = fromBinary(ModelProtoSchema, serializeModel(model));
+    const t = decoded.graph!.node.find((nd) => nd.opType === "Constant")!.attribute[0]!.t!;
+    assert.deepEqual(new Float32Array(Uint8Array.from(t.rawData).buffer), values, `${n}: raw_data of the decoded Constant`);
+    const dir = tempDir();
+    saveModel(model, join(dir, "c.onnx"), { externalData: false });
+    const fromFile = fromBinary(ModelProtoSchema, readFileSync(join(dir, "c.onnx")));
+    assert.deepEqual(new Float32Array(Uint8Array.from(fromFile.graph!.node[0]!.attribute[0]!.t!.rawData).buffer), values, `${n}: saved file`);
+    const y = await runAll(model, { x: { type: "float32", dims: [n], data: new Float32Array(n).fill(1) } });
+    assert.deepEqual(y.y!.data, values.map((v) => v + 1), `${n}: ONNX Runtime output`);
+  }
+});
+
+test("PyTorch 1.13 export with an int64 [1,512] Constant: load -> save keeps it and PyTorch's outputs", async () => {
+  const path = join(process.cwd(), "test/fixtures/models/bert-like-torch113.onnx");
+  const expected = JSON.parse(readFileSync(join(process.cwd(), "test/fixtures/models/bert-like-torch113.expected.json"), "utf8")) as { input_ids: number[][]; logits: number[][] };
+  const original = readFileSync(path);
+  const model = loadModel(path);
+  const dir = tempDir();
+  saveModel(model, join(dir, "out.onnx"));
+  for (const bytes of [serializeModel(model), readFileSync(join(dir, "out.onnx"))]) {
+    assert.ok(equals(ModelProtoSchema, fromBinary(ModelProtoSchema, original), fromBinary(ModelProtoSchema, bytes)), "decoded messages differ");
+  }
+  const ids = expected.input_ids;
+  const feeds = { input_ids: { type: "int64" as const, dims: [ids.length, ids[0]!.length], data: BigInt64Array.from(ids.flat(), BigInt) } };
+  for (const m of [model, loadModel(join(dir, "out.onnx"))]) {
+    const got = (await runAll(m, feeds)).logits!.data as Float32Array;
+    expected.logits.flat().forEach((want, i) => assert.ok(Math.abs(got[i]! - want) < 1e-5, `logit ${i}: ${got[i]} vs PyTorch ${want}`));
+  }
+});

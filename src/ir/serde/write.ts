@@ -81,7 +81,11 @@ export function modelToProto(model: Model, opts: WriteOptions = {}): ModelProto 
 }
 
 function graphToProto(g: Graph, opts: WriteOptions, main = false): GraphProto {
-  const initOpts = main ? opts : { ...opts, deferData: undefined };
+  // Only the main graph's initializers may be deferred: encodeModel appends raw_data to exactly
+  // those. A tensor anywhere else (a Constant's value, a subgraph's initializer) keeps its bytes
+  // in the message, whatever its size.
+  const inline = withoutDeferral(opts);
+  const initOpts = main ? opts : inline;
   const opaque = g.opaque as { valueInfoOrder?: string[]; unknownFields?: GraphProto["$unknown"] };
   const inner = new Set<Value>();
   for (const n of g.nodes) for (const v of n.outputs) inner.add(v);
@@ -97,7 +101,7 @@ function graphToProto(g: Graph, opts: WriteOptions, main = false): GraphProto {
   for (const [name, v] of typed) if (!emitted.has(name)) valueInfo.push(valueInfoToProto(v));
 
   const gp = create(GraphProtoSchema, {
-    node: g.nodes.map((n) => nodeToProto(n, opts)),
+    node: g.nodes.map((n) => nodeToProto(n, inline)),
     initializer: [...g.initializers.values()].map((v) => tensorToProto(v.name, v.initializer!, initOpts)),
     sparseInitializer: (g.opaque.sparseInitializers ?? []) as SparseTensorProto[],
     input: g.inputs.map(valueInfoToProto),
@@ -109,6 +113,12 @@ function graphToProto(g: Graph, opts: WriteOptions, main = false): GraphProto {
   assignScalars(g, gp, { name: g.name, docString: g.docString });
   if (opaque.unknownFields) gp.$unknown = opaque.unknownFields;
   return gp;
+}
+
+function withoutDeferral(opts: WriteOptions): WriteOptions {
+  if (!opts.deferData && !opts.deferred) return opts;
+  const { deferData: _d, deferred: _m, ...rest } = opts;
+  return rest;
 }
 
 function nodeToProto(n: Node, opts: WriteOptions): NodeProto {
@@ -149,7 +159,7 @@ function attributeToProto(name: string, a: Attribute, opts: WriteOptions): Attri
       (scalars.type = AT.TENSOR), (p.t = tensorToProto("", a.value, opts, true));
       break;
     case "graph":
-      (scalars.type = AT.GRAPH), (p.g = graphToProto(a.value, { ...opts, deferData: undefined }));
+      (scalars.type = AT.GRAPH), (p.g = graphToProto(a.value, opts));
       break;
     case "floats":
       (scalars.type = AT.FLOATS), (p.floats = [...a.value]);
@@ -164,7 +174,7 @@ function attributeToProto(name: string, a: Attribute, opts: WriteOptions): Attri
       (scalars.type = AT.TENSORS), (p.tensors = a.value.map((t) => tensorToProto("", t, opts, true)));
       break;
     case "graphs":
-      (scalars.type = AT.GRAPHS), (p.graphs = a.value.map((g) => graphToProto(g, { ...opts, deferData: undefined })));
+      (scalars.type = AT.GRAPHS), (p.graphs = a.value.map((g) => graphToProto(g, opts)));
       break;
   }
   assignScalars(a, p, scalars);
