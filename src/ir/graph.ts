@@ -31,8 +31,8 @@ export class Graph {
   /** Value infos of intermediate values, as loaded; refreshed by shape inference. */
   ownerNode: Node | null = null;
   readonly names: NameAuthority;
-  /** Parts of the graph the IR does not model (sparse initializers, quantization annotations): serde keeps them. */
-  opaque: { sparseInitializers?: unknown[]; quantizationAnnotation?: unknown[] } = {};
+  /** Parts of the graph the IR does not model (quantization annotations): serde keeps them. */
+  opaque: { quantizationAnnotation?: unknown[] } = {};
 
   constructor(name = "graph", names: NameAuthority = new NameAuthority()) {
     this.name = name;

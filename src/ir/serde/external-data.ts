@@ -3,28 +3,30 @@
 
 import { realpathSync, statSync } from "node:fs";
 import { isAbsolute, resolve, sep, relative } from "node:path";
-import { QuantaError } from "../../errors.js";
+import { QuantaError, quoteName } from "../../errors.js";
 
-export function resolveExternalPath(baseDir: string, location: string, tensorName: string): string {
-  if (!location) throw new QuantaError(`tensor "${tensorName}" has external data without a location`);
+/** `what` names the tensor in errors, e.g. `tensor "w"`. */
+export function resolveExternalPath(baseDir: string, location: string, what: string): string {
+  const loc = quoteName(location);
+  if (!location) throw new QuantaError(`${what} has external data without a location; the model file is damaged, re-export it`);
   if (isAbsolute(location) || /^[a-zA-Z]:[\\/]/.test(location)) {
-    throw new QuantaError(`tensor "${tensorName}": external data location "${location}" is absolute; only paths inside the model's folder are allowed`);
+    throw new QuantaError(`${what}: external data location ${loc} is absolute; only paths inside the model's folder are allowed`);
   }
   const base = realpathSync(baseDir);
   const target = resolve(base, location);
   if (!isInside(base, target)) {
-    throw new QuantaError(`tensor "${tensorName}": external data location "${location}" points outside the model's folder; refusing to read it`);
+    throw new QuantaError(`${what}: external data location ${loc} points outside the model's folder; refusing to read it`);
   }
   let real: string;
   try {
     real = realpathSync(target);
   } catch {
-    throw new QuantaError(`tensor "${tensorName}": external data file "${location}" is missing; keep it beside the model`);
+    throw new QuantaError(`${what}: external data file ${loc} is missing; keep it beside the model`);
   }
   if (!isInside(base, real)) {
-    throw new QuantaError(`tensor "${tensorName}": external data location "${location}" is a link leading outside the model's folder; refusing to read it`);
+    throw new QuantaError(`${what}: external data location ${loc} is a link leading outside the model's folder; refusing to read it`);
   }
-  if (!statSync(real).isFile()) throw new QuantaError(`tensor "${tensorName}": external data location "${location}" is not a file`);
+  if (!statSync(real).isFile()) throw new QuantaError(`${what}: external data location ${loc} is not a file`);
   return real;
 }
 

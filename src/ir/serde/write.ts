@@ -40,6 +40,7 @@ import { DataType } from "../dtype.js";
 import { toInt64 } from "./int64.js";
 import type { TypeOrigin } from "./read.js";
 import { assignScalars } from "./presence.js";
+import { SparseOrigin } from "./sparse.js";
 
 export interface WriteOptions {
   /**
@@ -100,10 +101,18 @@ function graphToProto(g: Graph, opts: WriteOptions, main = false): GraphProto {
   }
   for (const [name, v] of typed) if (!emitted.has(name)) valueInfo.push(valueInfoToProto(v));
 
+  // Initializers read from sparse_initializer and still untouched go back there.
+  const initializer: TensorProto[] = [];
+  const sparseInitializer: SparseTensorProto[] = [];
+  for (const v of g.initializers.values()) {
+    const t = v.initializer!;
+    if (t.origin instanceof SparseOrigin) sparseInitializer.push(sparseToProto(v.name, t.origin));
+    else initializer.push(tensorToProto(v.name, t, initOpts));
+  }
   const gp = create(GraphProtoSchema, {
     node: g.nodes.map((n) => nodeToProto(n, inline)),
-    initializer: [...g.initializers.values()].map((v) => tensorToProto(v.name, v.initializer!, initOpts)),
-    sparseInitializer: (g.opaque.sparseInitializers ?? []) as SparseTensorProto[],
+    initializer,
+    sparseInitializer,
     input: g.inputs.map(valueInfoToProto),
     output: g.outputs.map(valueInfoToProto),
     valueInfo,
@@ -183,31 +192,24 @@ function attributeToProto(name: string, a: Attribute, opts: WriteOptions): Attri
 
 export function tensorToProto(name: string, t: Tensor, opts: WriteOptions, keepName = false): TensorProto {
   const placed = t.dtype !== DataType.STRING ? opts.placeTensor?.(name, t) : undefined;
-  const origin = t.origin as TensorProto | undefined;
+  const origin = isTensorProto(t.origin) ? t.origin : undefined;
+  const outName = keepName ? (origin?.name ?? "") : name;
   // Tensors read from typed fields (float_data...) are re-emitted as they were, not deferred.
   const typedOrigin = origin !== undefined && !t.isExternal && origin.rawData.byteLength !== t.byteLength;
   if (!placed && !typedOrigin && opts.deferData?.(t) && opts.deferred) {
     // Header only; the writer appends raw_data from the tensor itself.
-    let header: TensorProto;
-    if (origin && !t.isExternal) {
-      header = { ...origin, name: keepName ? origin.name : name };
-      delete (header as Partial<TensorProto>).rawData;
-    } else {
-      header = create(TensorProtoSchema, { dims: t.dims.map((d) => BigInt(d)), dataType: t.dtype, name });
-    }
+    const header = withoutData(origin, t, outName);
     opts.deferred.set(header, t);
     return header;
   }
   if (!placed && origin && !t.isExternal) {
     // Untouched since load: same message, possibly under a new name.
-    if (keepName || origin.name === name) return origin;
-    return { ...origin, name };
+    if (origin.name === outName) return origin;
+    return { ...origin, name: outName };
   }
-  const p = create(TensorProtoSchema, {
-    dims: t.dims.map((d) => BigInt(d)),
-    dataType: t.dtype,
-    name: keepName ? (origin?.name ?? "") : name,
-  });
+  // New data, new placement, or bytes read in from external data: the message's other fields
+  // (doc_string, metadata) are kept; only where the bytes live changes.
+  const p = withoutData(origin, t, outName);
   if (placed) {
     p.dataLocation = TensorProto_DataLocation.EXTERNAL;
     p.externalData = entries([
@@ -221,6 +223,29 @@ export function tensorToProto(name: string, t: Tensor, opts: WriteOptions, keepN
     p.rawData = t.bytes();
   }
   return p;
+}
+
+function isTensorProto(o: unknown): o is TensorProto {
+  return typeof o === "object" && o !== null && (o as { $typeName?: string }).$typeName === TensorProtoSchema.typeName;
+}
+
+/** The tensor's message without any data field: the origin's other fields, or a fresh one. */
+function withoutData(origin: TensorProto | undefined, t: Tensor, name: string): TensorProto {
+  if (!origin) return create(TensorProtoSchema, { dims: t.dims.map((d) => BigInt(d)), dataType: t.dtype, name });
+  const p: TensorProto = { ...origin, name, floatData: [], int32Data: [], stringData: [], int64Data: [], doubleData: [], uint64Data: [], externalData: [] };
+  delete (p as Partial<TensorProto>).rawData;
+  delete (p as Partial<TensorProto>).dataLocation;
+  return p;
+}
+
+/** A densified sparse initializer as read, under its current name; parts that were external are inlined. */
+function sparseToProto(name: string, o: SparseOrigin): SparseTensorProto {
+  let values = o.proto.values!;
+  if (o.values.isExternal) values = tensorToProto(name, o.values, {});
+  else if (values.name !== name) values = { ...values, name };
+  const indices = o.indices?.isExternal ? tensorToProto(o.proto.indices!.name, o.indices, {}) : o.proto.indices;
+  if (values === o.proto.values && indices === o.proto.indices) return o.proto;
+  return { ...o.proto, values, indices };
 }
 
 function valueInfoToProto(v: Value): ValueInfoProto {
