@@ -1,7 +1,7 @@
 // The `quanta` command line: argument parsing only; every command calls the library.
 
 import { Command, CommanderError } from "commander";
-import { QuantaError } from "../errors.js";
+import { QuantaError, MAX_ERROR_LENGTH, clipText } from "../errors.js";
 import { registerInspect } from "./commands/inspect.js";
 import { registerBench } from "./commands/bench.js";
 import { registerEval } from "./commands/eval.js";
@@ -57,7 +57,7 @@ export function reportError(e: unknown): number {
   }
   const err = e as Error;
   if (process.env.QUANTA_DEBUG) process.stderr.write(`${err?.stack ?? String(e)}\n`);
-  const msg = (err?.message ?? String(e)).split("\n")[0];
+  const msg = clipText((err?.message ?? String(e)).split("\n")[0]!, MAX_ERROR_LENGTH);
   process.stderr.write(`quanta: error: ${msg}${process.env.QUANTA_DEBUG ? "" : " (set QUANTA_DEBUG=1 for details)"}\n`);
   return 1;
 }

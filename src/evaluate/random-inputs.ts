@@ -3,9 +3,16 @@
 
 import type { Model } from "../ir/model.js";
 import type { Value } from "../ir/value.js";
-import { DataType, dtypeName, dtypeToHost } from "../ir/dtype.js";
+import { DataType, dtypeName, dtypeToHost, rawByteLength } from "../ir/dtype.js";
 import { allocHost, type HostTensor } from "../runtime/host-tensor.js";
-import { QuantaError } from "../errors.js";
+import { QuantaError, quoteName } from "../errors.js";
+
+/**
+ * Most bytes of random data one set of feeds may take. Far above any real sample (a 4K float
+ * image is 100 MB), far below what a mistaken or hostile shape asks for ([100000,1,28,28] is
+ * 314 MB, and the activations it drives through ONNX Runtime are gigabytes).
+ */
+export const MAX_RANDOM_FEED_BYTES = 256 * 2 ** 20;
 
 export interface InputPlan {
   name: string;
@@ -32,6 +39,7 @@ export function planInputs(model: Model, dims: Record<string, number> = {}): { i
       });
       return { name: v.name, dtype: v.dtype, dims: shape, bound };
     });
+  checkFeedSize(inputs);
   const unknown = Object.keys(dims).filter((k) => !inputs.some((p) => k in p.bound));
   if (unknown.length) {
     const names = [...new Set(inputs.flatMap((p) => Object.keys(p.bound)))];
@@ -49,6 +57,7 @@ export function randomFeeds(model: Model, plan: InputPlan[], seed = 1): Record<s
     s ^= s << 5;
     return (s >>> 0) / 2 ** 32;
   };
+  checkFeedSize(plan);
   const feeds: Record<string, HostTensor> = {};
   for (const p of plan) {
     const v = model.graph.inputs.find((x) => x.name === p.name)!;
@@ -71,6 +80,30 @@ export function randomFeeds(model: Model, plan: InputPlan[], seed = 1): Record<s
     feeds[p.name] = t;
   }
   return feeds;
+}
+
+/** Refuses, before anything is allocated, feeds whose shapes call for an absurd amount of data. */
+function checkFeedSize(plan: readonly InputPlan[]): void {
+  let total = 0;
+  for (const p of plan) {
+    const bad = p.dims.findIndex((d) => !Number.isSafeInteger(d) || d < 0);
+    if (bad >= 0) throw new QuantaError(`input ${quoteName(p.name)} has dimension ${p.dims[bad]} on axis ${bad}; quanta cannot make data of that shape`);
+    let bytes: number;
+    try {
+      bytes = rawByteLength(p.dtype, p.dims.reduce((a, b) => a * b, 1));
+    } catch {
+      continue; // an element type quanta cannot feed is reported when the feeds are made
+    }
+    total += bytes;
+    if (total > MAX_RANDOM_FEED_BYTES) {
+      const shape = `${dtypeName(p.dtype)}[${p.dims.join(",")}]`;
+      const big = p.dims.reduce((m, d, i) => (d > p.dims[m]! ? i : m), 0);
+      throw new QuantaError(
+        `input ${quoteName(p.name)} is ${shape}, ${(bytes / 2 ** 20).toFixed(0)} MB of random data (limit ${MAX_RANDOM_FEED_BYTES / 2 ** 20} MB for all inputs together); ` +
+          `check the model's input shape (axis ${big} is ${p.dims[big]}) or pass smaller --dim values`,
+      );
+    }
+  }
 }
 
 function dtypeToHostChecked(p: InputPlan) {

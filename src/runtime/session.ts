@@ -8,7 +8,7 @@ import type { Model } from "../ir/model.js";
 import { serializeModel, saveModel, tensorBytes } from "../ir/serde/save.js";
 import type { Runtime, RuntimeSession, SessionOptions } from "./runtime.js";
 import { nodeRuntime } from "./node.js";
-import { QuantaError } from "../errors.js";
+import { QuantaError, clipText } from "../errors.js";
 import { DataType } from "../ir/dtype.js";
 
 const INLINE_LIMIT = 1.8 * 2 ** 30;
@@ -34,8 +34,9 @@ export async function openSession(model: Model, options: SessionOptions & { runt
   }
 }
 
+/** ONNX Runtime's first line, clipped: it echoes names from the model, which may be megabytes long. */
 function firstLine(s: string): string {
-  return s.split("\n")[0]!.trim();
+  return clipText(s.split("\n")[0]!.trim(), 240);
 }
 
 function hasFloat16Weights(model: Model): boolean {

@@ -41,11 +41,17 @@ export function parseModel(bytes: Uint8Array, opts: { baseDir?: string; label?: 
   }
 }
 
+/** Newest IR version ONNX Runtime 1.30 opens (quanta's own proto knows 11; newer fields are kept as read). */
+export const MAX_IR_VERSION = 13;
+
 // Protobuf decodes many random byte strings "successfully"; a real model has these.
 function checkPlausible(p: ModelProto, label: string): void {
   const ir = Number(p.irVersion);
-  if (!p.graph || ir < 1 || ir > 64) {
-    throw new QuantaError(`${label} is not an ONNX model (no graph or IR version); check that the file is a complete .onnx export`);
+  if (!p.graph || ir < 1) {
+    throw new QuantaError(`${label} is not an ONNX model (${p.graph ? "no IR version" : "no graph"}); check that the file is a complete .onnx export`);
+  }
+  if (ir > MAX_IR_VERSION) {
+    throw new QuantaError(`${label} has IR version ${p.irVersion}, which is not supported (quanta and ONNX Runtime 1.30 read IR versions 1 to ${MAX_IR_VERSION}); re-export the model with an older ONNX exporter, or check that the file is not damaged`);
   }
   if (ir >= 3 && p.opsetImport.length === 0) {
     throw new QuantaError(`${label} is not a valid ONNX model: it imports no operator set`);
