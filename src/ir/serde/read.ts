@@ -17,6 +17,7 @@ import {
   type TensorProto,
   type TypeProto,
   type StringStringEntryProto,
+  type SparseTensorProto,
 } from "./gen/onnx/onnx_pb.js";
 import { Model } from "../model.js";
 import { Graph } from "../graph.js";
@@ -25,7 +26,7 @@ import { Value, type ValueType, type Dim } from "../value.js";
 import type { Attribute } from "../attribute.js";
 import { Tensor } from "../tensor/tensor.js";
 import { DataType, dtypeBits, dtypeName, rawByteLength } from "../dtype.js";
-import { fromInt64 } from "./int64.js";
+import { fromInt64, rememberInt64 } from "./int64.js";
 import { resolveExternalPath } from "./external-data.js";
 import { QuantaError, quoteName } from "../../errors.js";
 import { NameAuthority } from "../names.js";
@@ -256,10 +257,14 @@ function attributeFromProto(a: AttributeProto, np: NodeProto, ctx: Ctx, scopes: 
       value = { type: "graphs", value: a.graphs.map(sub) };
       break;
     default:
-      value = { type: "opaque", value: a };
+      // Kept as read (sparse tensors, type protos), except that sparse tensor data in an external
+      // file is read in now: the message is written back wherever the model goes, the file is not.
+      value = { type: "opaque", value: withSparseDataInline(a, ctx, where) };
   }
   const out = Object.assign(value, base);
   notePresence(out, AttributeProtoSchema, a);
+  if (a.type === AT.INT) rememberInt64(out, [a.i]);
+  else if (a.type === AT.INTS) rememberInt64(out, a.ints);
   return out;
 }
 
@@ -377,6 +382,20 @@ function typedFieldsToBytes(tp: TensorProto, dtype: DataType, bits: number, coun
       else (data as number[]).forEach((x, i) => (out[i] = x & 0xff));
   }
   return out;
+}
+
+function withSparseDataInline(a: AttributeProto, ctx: Ctx, where: string): AttributeProto {
+  const external = (t: TensorProto | undefined): boolean => t?.dataLocation === TensorProto_DataLocation.EXTERNAL;
+  const sparse = [a.sparseTensor, ...a.sparseTensors].filter((sp): sp is SparseTensorProto => !!sp);
+  if (!sparse.some((sp) => external(sp.values) || external(sp.indices))) return a;
+  const inline = (t: TensorProto | undefined, part: string): TensorProto | undefined => {
+    if (!t || !external(t)) return t;
+    const p: TensorProto = { ...t, rawData: tensorFromProto(t, ctx, `the sparse ${part} of ${where}`).bytes(), externalData: [] };
+    delete (p as Partial<TensorProto>).dataLocation;
+    return p;
+  };
+  const fix = (sp: SparseTensorProto): SparseTensorProto => ({ ...sp, values: inline(sp.values, "values"), indices: inline(sp.indices, "indices") });
+  return { ...a, sparseTensor: a.sparseTensor && fix(a.sparseTensor), sparseTensors: a.sparseTensors.map(fix) };
 }
 
 function entries(list: StringStringEntryProto[]): [string, string][] {

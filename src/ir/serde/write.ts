@@ -37,7 +37,7 @@ import type { Value, ValueType } from "../value.js";
 import type { Attribute } from "../attribute.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { DataType } from "../dtype.js";
-import { toInt64 } from "./int64.js";
+import { int64Of } from "./int64.js";
 import type { TypeOrigin } from "./read.js";
 import { assignScalars } from "./presence.js";
 import { SparseOrigin } from "./sparse.js";
@@ -159,7 +159,7 @@ function attributeToProto(name: string, a: Attribute, opts: WriteOptions): Attri
       Object.assign(scalars, { type: AT.FLOAT, f: a.value });
       break;
     case "int":
-      Object.assign(scalars, { type: AT.INT, i: toInt64(a.value) });
+      Object.assign(scalars, { type: AT.INT, i: int64Of(a, [a.value])[0] });
       break;
     case "string":
       Object.assign(scalars, { type: AT.STRING, s: enc.encode(a.value) });
@@ -174,7 +174,7 @@ function attributeToProto(name: string, a: Attribute, opts: WriteOptions): Attri
       (scalars.type = AT.FLOATS), (p.floats = [...a.value]);
       break;
     case "ints":
-      (scalars.type = AT.INTS), (p.ints = a.value.map(toInt64));
+      (scalars.type = AT.INTS), (p.ints = int64Of(a, a.value));
       break;
     case "strings":
       (scalars.type = AT.STRINGS), (p.strings = a.value.map((s) => enc.encode(s)));
