@@ -24,10 +24,7 @@ async function logits(s: RuntimeSession, data: Float32Array): Promise<Float32Arr
 
 
 test("resnet18 has torchvision's parameter count and layout", () => {
-  const t0 = performance.now();
   const model = buildResNet(RESNET18, { seed: 0 });
-  const ms = performance.now() - t0;
-  assert.ok(ms < 3000, `building resnet18 took ${ms.toFixed(0)} ms`);
   const c = countInitializers(model);
   assert.equal(c.trainable, 11_689_512);
   assert.equal(c.buffers, 9_600);
