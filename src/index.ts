@@ -33,6 +33,7 @@ export { inferShapes, inferModelShapes, inferShapesFromRuntime } from "./passes/
 export { upgradeOpset, type UpgradeResult } from "./passes/upgrade-opset.js";
 export { fuse, fusionRules, type FuseOptions } from "./passes/fusion/fuse.js";
 export { applyRules, rulePass, formatRuleReports, type RewriteRule, type RuleReport } from "./passes/fusion/rule.js";
+export { layerNormResidualSum } from "./passes/fusion/layernorm-residual-sum.js";
 
 export { qparamsFromRange, quantizeValues, dequantizeValues, quantizeWeights, quantizeBias, roundHalfEven, type QParams } from "./quant/math.js";
 export { QTYPES, qtypeInfo, type QType } from "./quant/qtype.js";

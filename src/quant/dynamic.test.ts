@@ -38,6 +38,10 @@ test("dynamic bert-tiny: MatMuls become the int8 pattern ORT fuses, embeddings i
   const opt = await optimizedOps(q);
   const fused = (opt["com.microsoft.DynamicQuantizeMatMul"] ?? 0) + (opt["com.microsoft.MatMulIntegerToFloat"] ?? 0);
   assert.equal(fused, r.matmuls + r.gemms, `ORT ran the MatMuls as int8 kernels: ${JSON.stringify(opt)}`);
+  // Residual Adds before LayerNormalization are Sums, so ORT keeps its fast LayerNormalization.
+  assert.equal(r.residualSums, 5); // embeddings + 2 per layer
+  assert.equal(opt["com.microsoft.SkipLayerNormalization"], undefined, JSON.stringify(opt));
+  assert.equal(opt.LayerNormalization, 5);
   const word = q.graph.initializers.get("bert.embeddings.word_embeddings.weight_quantized")!.initializer!;
   assert.equal(word.dtype, DataType.INT8);
   const size = serializeModel(q).byteLength / serializeModel(float).byteLength;
@@ -57,4 +61,12 @@ test("dynamic Conv weight-only: int8 on disk, folded back to float by ORT at ses
   assert.equal(opt.Cast, undefined, `weight Casts were constant-folded: ${JSON.stringify(opt)}`);
   const cmp = await compareModels(float, q, randomDataset(float, 8), { samples: 8 });
   assert.ok(cmp.sqnrDb > 30, `SQNR ${cmp.sqnrDb}`);
+});
+
+test("dynamic --target wasm keeps residual Adds: the wasm SkipLayerNormalization kernel is not the slow one", async () => {
+  const q = buildZooModel("bert-tiny");
+  await prepareFloat(q);
+  const r = quantizeDynamic(q, dynamicConfig({ minElements: 256, target: "wasm" }));
+  assert.equal(r.residualSums, 0);
+  assert.equal(inspectModel(q).opTypes.Sum, undefined);
 });

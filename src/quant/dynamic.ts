@@ -2,7 +2,9 @@
 // time. MatMul/Gemm with constant weights become DynamicQuantizeLinear → MatMulInteger → Cast →
 // Mul(a_scale × w_scale), the pattern ONNX Runtime fuses into one int8 kernel
 // (DynamicQuantizeMatMul). Embedding tables are gathered as int8 and dequantized after the
-// Gather. Conv weights follow the configured strategy (see dynamic-config.ts).
+// Gather. Conv weights follow the configured strategy (see dynamic-config.ts). On native targets
+// an Add feeding a LayerNormalization is written as Sum, which keeps ONNX Runtime off its slow
+// SkipLayerNormalization kernel (layernorm-residual-sum.ts).
 
 import type { Model } from "../ir/model.js";
 import type { Graph } from "../ir/graph.js";
@@ -18,18 +20,22 @@ import { quantizedTensor, scaleTensor, zeroPointTensor } from "./param-tensors.j
 import { qtypeInfo, type QType } from "./qtype.js";
 import type { DynamicQuantConfig } from "./dynamic-config.js";
 import { FLOAT_TWIN_KEY } from "./materialize-qdq.js";
+import { applyRules } from "../passes/fusion/rule.js";
+import { layerNormResidualSumRule } from "../passes/fusion/layernorm-residual-sum.js";
 
 export interface DynamicReport {
   matmuls: number;
   gemms: number;
   convs: number;
   tables: number;
+  /** Adds before a LayerNormalization written as Sum so ORT keeps them out of SkipLayerNormalization. */
+  residualSums: number;
   skipped: { node: string; op: string; reason: string }[];
 }
 
 export function quantizeDynamic(model: Model, config: DynamicQuantConfig): DynamicReport {
   const g = model.graph;
-  const report: DynamicReport = { matmuls: 0, gemms: 0, convs: 0, tables: 0, skipped: [] };
+  const report: DynamicReport = { matmuls: 0, gemms: 0, convs: 0, tables: 0, residualSums: 0, skipped: [] };
   const wanted = (n: Node) => (config.ops ? config.ops.includes(n.opType) : true) && !config.exclude.includes(n.opType) && !(n.name && config.exclude.includes(n.name));
   for (const n of [...g.nodes]) {
     if (n.domain !== "" || !wanted(n)) continue;
@@ -64,6 +70,7 @@ export function quantizeDynamic(model: Model, config: DynamicQuantConfig): Dynam
   if (config.embeddings && (!config.ops || config.ops.includes("Gather") || config.ops.includes("Slice"))) {
     report.tables = quantizeTables(model, config.weightType, config.minElements);
   }
+  if (!targetInfo(config.target).skipLayerNorm) report.residualSums = applyRules(model, [layerNormResidualSumRule])[0]!.applied;
   removeUnusedIn(g);
   return report;
 }

@@ -22,6 +22,13 @@ export interface TargetInfo {
   readonly weights: string;
   /** Ops the target's runtime lacks or runs so slowly that quanta must not emit them. */
   readonly avoids: readonly string[];
+  /**
+   * Whether ONNX Runtime's own SkipLayerNormalization fusion (Add → LayerNormalization) is worth
+   * having. Its native CPU kernel ran ~5× slower than Add + LayerNormalization on an AVX2 AMD
+   * EPYC (onnxruntime-node 1.30), so native targets get the Add written as Sum, which ORT does not
+   * fuse; the wasm build of the kernel was ~10% faster than the unfused pair, so wasm keeps Add.
+   */
+  readonly skipLayerNorm: boolean;
 }
 
 const INFO: Record<Target, TargetInfo> = {
@@ -31,6 +38,7 @@ const INFO: Record<Target, TargetInfo> = {
     pairLimit: PAIR_LIMIT,
     weights: "s8, each channel's scale widened until no two same-sign weights sum past ±128 (≈7.5 bits)",
     avoids: [],
+    skipLayerNorm: false,
   },
   vnni: {
     name: "vnni",
@@ -38,6 +46,7 @@ const INFO: Record<Target, TargetInfo> = {
     pairLimit: null,
     weights: "s8, full range ±127 (saturates on AVX2 / AVX-512 without VNNI)",
     avoids: [],
+    skipLayerNorm: false,
   },
   wasm: {
     name: "wasm",
@@ -45,6 +54,7 @@ const INFO: Record<Target, TargetInfo> = {
     pairLimit: null,
     weights: "s8, full range ±127",
     avoids: ["ConvInteger"],
+    skipLayerNorm: true,
   },
 };
 
