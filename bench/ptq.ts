@@ -15,7 +15,7 @@ import type { DataOptions, Dataset } from "../src/data/dataset.js";
 import { evaluateAccuracy } from "../src/evaluate/accuracy.js";
 import { compareModels } from "../src/verify/compare.js";
 import { planInputs, randomFeeds } from "../src/evaluate/random-inputs.js";
-import { interleavedLatency } from "./interleaved.js";
+import { interleavedTimes } from "./interleaved.js";
 import { calibrationCost } from "./calibration-cost.js";
 
 const SHARED = resolve(process.cwd(), "../shared");
@@ -40,8 +40,11 @@ export interface PtqRow {
   sizeRatio: number;
   latency1: number;
   latency2: number;
+  /** Median over interleaved rounds of latency / fp32's latency in the same round. */
   ratio1: number;
   ratio2: number;
+  /** The same for process CPU time at 1 thread (leaves out waits for a core on a loaded machine). */
+  cpuRatio1: number;
   accuracy?: number;
   sqnrDb?: number;
   toolMs?: number;
@@ -136,8 +139,8 @@ export async function runPtqCase(c: PtqCase, dir: string, log: (s: string) => vo
   const feeds = randomFeeds(fp32, planInputs(fp32, filterDims(fp32, c.dims)).inputs);
   const variants = Object.entries(models).map(([name, model]) => ({ name, model }));
   log(`  ${c.name}: latency`);
-  const lat1 = await interleavedLatency(variants, feeds, { threads: 1, runs: c.runs });
-  const lat2 = await interleavedLatency(variants, feeds, { threads: 2, runs: c.runs });
+  const lat1 = await interleavedTimes(variants, feeds, { threads: 1, runs: c.runs });
+  const lat2 = await interleavedTimes(variants, feeds, { threads: 2, runs: c.runs });
   const evalDs: Dataset | undefined = c.eval ? await openDataset(c.eval.data, c.eval.options) : undefined;
   const cmpDs = evalDs ?? randomDataset(fp32, 32, filterDims(fp32, c.dims));
   const rows: PtqRow[] = [];
@@ -151,10 +154,11 @@ export async function runPtqCase(c: PtqCase, dir: string, log: (s: string) => vo
       variant,
       bytes,
       sizeRatio: bytes / fp32Bytes,
-      latency1: lat1[variant]!,
-      latency2: lat2[variant]!,
-      ratio1: lat1[variant]! / lat1.fp32!,
-      ratio2: lat2[variant]! / lat2.fp32!,
+      latency1: lat1.ms[variant]!,
+      latency2: lat2.ms[variant]!,
+      ratio1: lat1.ratio[variant]!,
+      ratio2: lat2.ratio[variant]!,
+      cpuRatio1: lat1.cpuRatio[variant]!,
       ...(accuracy !== undefined ? { accuracy } : {}),
       ...(sqnrDb !== undefined ? { sqnrDb } : {}),
       ...(tool[variant] ? { toolMs: tool[variant]!.ms.total, toolPeakRss: tool[variant]!.peakRssBytes } : {}),

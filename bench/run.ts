@@ -148,6 +148,7 @@ async function ptqSuite(quick: boolean): Promise<void> {
       "size ×fp32": r.sizeRatio.toFixed(3),
       "1 thread ms": r.latency1.toFixed(2),
       "×fp32 (1t)": r.ratio1.toFixed(2),
+      "×fp32 CPU (1t)": r.cpuRatio1.toFixed(2),
       "2 threads ms": r.latency2.toFixed(2),
       "×fp32 (2t)": r.ratio2.toFixed(2),
       "top-1": r.accuracy !== undefined ? pct(r.accuracy) : "-",
@@ -156,7 +157,7 @@ async function ptqSuite(quick: boolean): Promise<void> {
       "tool peak RSS MB": r.toolPeakRss !== undefined ? MB(r.toolPeakRss) : "-",
     }));
     writeResults("ptq", "Post-training quantization: fp32 vs dynamic vs static (QDQ, QOperator) vs fp16", table, [
-      "Latency: batch 1 (BERT: sequence 128), medians of interleaved runs in one process (every round runs each variant once), graph optimization 'all'.",
+      "Latency: batch 1 (BERT: sequence 128), medians of interleaved runs in one process (every round runs each variant once), graph optimization 'all'. ×fp32: median over rounds of the variant's time / fp32's time in the same round; CPU: the same for process CPU time (user + system), which leaves out waits for a core on a shared machine.",
       "Accuracy: full 10,000-image test sets. SQNR: model outputs vs fp32 on 32 samples (real test images, or random inputs for zoo models).",
       "tool s / peak RSS: the quanta command's own time (load, quantize, save; --verify 0) and its process peak RSS.",
       "fp16 has no fast CPU kernels here (ONNX Runtime upcasts): its CPU latency is shown for completeness; its gain is file size.",
