@@ -123,11 +123,12 @@ interface CliResult {
   peakRssBytes: number;
 }
 
-export async function runPtqCase(c: PtqCase, dir: string, log: (s: string) => void): Promise<PtqRow[]> {
+/** `only`: run just these variants (and fp32), e.g. ["dynamic int8"] to re-measure one row. */
+export async function runPtqCase(c: PtqCase, dir: string, log: (s: string) => void, only?: readonly string[]): Promise<PtqRow[]> {
   const fp32Bytes = statSync(c.path).size;
   const paths: Record<string, string> = { fp32: c.path };
   const tool: Record<string, CliResult> = {};
-  for (const v of VARIANTS) {
+  for (const v of VARIANTS.filter((v) => !only || only.includes(v.variant))) {
     const out = join(dir, `${c.name.replace(/\W+/g, "-")}-${v.variant.replace(/\W+/g, "-")}.onnx`);
     log(`  ${c.name}: ${v.variant}`);
     const stdout = execFileSync(process.execPath, ["bin/quanta.js", ...v.args(c), c.path, "-o", out, "--verify", "0", "--force", "--json"], { encoding: "utf8", maxBuffer: 64 << 20 });
