@@ -15,6 +15,7 @@ import { conformFeeds } from "../evaluate/conform.js";
 import { float16BitsToFloat32 } from "../ir/tensor/float16.js";
 import { AgreementStats } from "./stats.js";
 import { FLOAT_TWIN_KEY } from "../quant/materialize-qdq.js";
+import { QuantaError } from "../errors.js";
 
 export interface TensorAgreement {
   name: string;
@@ -58,12 +59,18 @@ export interface CompareOptions {
 
 export async function compareModels(reference: Model, candidate: Model, ds: Dataset, opts: CompareOptions = {}): Promise<CompareReport> {
   const outNames = reference.graph.outputs.map((v) => v.name).filter((n) => candidate.graph.outputs.some((v) => v.name === n));
+  if (outNames.length === 0) {
+    throw new QuantaError(`the models share no output name to compare (reference: ${reference.graph.outputs.map((v) => v.name).join(", ") || "none"}; candidate: ${candidate.graph.outputs.map((v) => v.name).join(", ") || "none"})`);
+  }
   const twins = opts.perLayer ? floatTwins(candidate).filter((t) => hasTwin(reference, candidate, t)) : [];
   const ref = opts.perLayer ? withOutputs(reference, twins.map((t) => t.floatName)) : reference;
   const cand = opts.perLayer ? withOutputs(candidate, twins.map((t) => t.dqName)) : candidate;
   const refSession = await openSession(ref, { threads: opts.threads, runtime: opts.runtime });
   const candSession = await openSession(cand, { threads: opts.threads, runtime: opts.candidateRuntime ?? opts.runtime, ...(opts.candidateOptimization ? { optimizationLevel: opts.candidateOptimization } : {}) });
   const inputs = reference.graph.inputs.filter((v) => !v.initializer);
+  // Each model gets the samples in its own input types: a float16 model's inputs are the float32
+  // samples converted to float16, so both models see the same data at their interfaces.
+  const candInputs = candidate.graph.inputs.filter((v) => !v.initializer);
   const fixed = inputs[0]?.shape?.[0];
   const batchSize = typeof fixed === "number" && fixed > 0 ? fixed : (opts.batchSize ?? 8);
   const total = Math.min(ds.size, opts.samples ?? 8);
@@ -73,10 +80,12 @@ export async function compareModels(reference: Model, candidate: Model, ds: Data
   let done = 0;
   try {
     for await (const batch of batches(ds, batchSize, { limit: total })) {
-      const feeds = conformFeeds(bind(batch.inputs), inputs, batchSize, typeof fixed === "number");
+      const bound = bind(batch.inputs);
+      const feeds = conformFeeds(bound, inputs, batchSize, typeof fixed === "number");
+      const candFeeds = conformFeeds(forInputs(feeds, candInputs), candInputs, batchSize, typeof fixed === "number");
       const n = batch.indices.length;
       const a = await refSession.run(feeds, [...outNames, ...twins.filter((t) => !t.weight).map((t) => t.floatName)]);
-      const b = await candSession.run(feeds, [...outNames, ...twins.map((t) => t.dqName)]);
+      const b = await candSession.run(candFeeds, [...outNames, ...twins.map((t) => t.dqName)]);
       for (const name of outNames) {
         const x = rows(a[name]!, n);
         stats.get(name)!.add(x.values, rows(b[name]!, n).values, x.rowLength);
@@ -114,6 +123,11 @@ export async function compareModels(reference: Model, candidate: Model, ds: Data
     report.warnings.push(`top-1 agreement ${(100 * report.top1Agreement).toFixed(1)}% is below ${(100 * minTop1).toFixed(0)}%: check accuracy on labeled data before shipping`);
   }
   return report;
+}
+
+/** The feeds a model with `inputs` takes (a transformed model may have dropped some). */
+function forInputs(feeds: Record<string, HostTensor>, inputs: readonly Value[]): Record<string, HostTensor> {
+  return Object.fromEntries(Object.entries(feeds).filter(([k]) => inputs.some((v) => v.name === k)));
 }
 
 function summary(name: string, s: AgreementStats): TensorAgreement {
