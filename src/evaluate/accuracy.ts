@@ -10,6 +10,7 @@ import type { OptimizationLevel, Runtime } from "../runtime/runtime.js";
 import type { HostTensor } from "../runtime/host-tensor.js";
 import { conformFeeds } from "./conform.js";
 import { QuantaError } from "../errors.js";
+import { float16BitsToFloat32 } from "../ir/tensor/float16.js";
 
 export interface AccuracyOptions {
   /** Samples per run when the model's batch dim is symbolic (default 32). */
@@ -92,7 +93,8 @@ function pickOutput(model: Model, name?: string): string {
 /** Index of the largest score per row; a [B] integer output is taken as predicted labels. */
 export function argmaxRows(t: HostTensor, rows: number): Int32Array {
   const out = new Int32Array(rows);
-  const data = t.data;
+  // float16 scores arrive as raw bits; compare their values, not the bit patterns.
+  const data = t.type === "float16" ? Float32Array.from(t.data as Uint16Array, float16BitsToFloat32) : t.data;
   if (t.dims.length === 1 && (data instanceof BigInt64Array || data instanceof Int32Array)) {
     for (let i = 0; i < rows; i++) out[i] = Number(data[i]);
     return out;
