@@ -4,6 +4,7 @@
 import type { Model } from "../ir/model.js";
 import type { Dataset, Sample } from "./dataset.js";
 import { planInputs, randomFeeds } from "../evaluate/random-inputs.js";
+import { unbatchedInputs } from "../evaluate/conform.js";
 import type { HostTensor } from "../runtime/host-tensor.js";
 
 export function randomDataset(model: Model, size: number, dims: Record<string, number> = {}, seed = 1): Dataset {
@@ -12,6 +13,8 @@ export function randomDataset(model: Model, size: number, dims: Record<string, n
   const known = new Set(model.graph.inputs.flatMap((v) => (v.shape ?? []).filter((d): d is string => typeof d === "string")));
   const given = Object.fromEntries(Object.entries(dims).filter(([k]) => known.has(k)));
   const { inputs } = planInputs(model, { ...given, ...leading });
+  // An input without a batch axis (a scalar sample rate, a state tensor) is one whole tensor per sample.
+  const whole = new Set([...unbatchedInputs(model.graph.inputs.filter((v) => !v.initializer))].map((v) => v.name));
   return {
     description: `${size} random samples (not real data)`,
     size,
@@ -20,7 +23,7 @@ export function randomDataset(model: Model, size: number, dims: Record<string, n
     async get(i: number): Promise<Sample> {
       const feeds = randomFeeds(model, inputs, seed + i * 7919);
       const out: Record<string, HostTensor> = {};
-      for (const [k, t] of Object.entries(feeds)) out[k] = { ...t, dims: t.dims.slice(1) };
+      for (const [k, t] of Object.entries(feeds)) out[k] = whole.has(k) ? t : { ...t, dims: t.dims.slice(1) };
       return { inputs: out };
     },
   };

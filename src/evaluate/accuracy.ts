@@ -8,7 +8,7 @@ import { bindInputs } from "../data/bind-inputs.js";
 import { openSession } from "../runtime/session.js";
 import type { OptimizationLevel, Runtime } from "../runtime/runtime.js";
 import type { HostTensor } from "../runtime/host-tensor.js";
-import { conformFeeds } from "./conform.js";
+import { conformFeeds, runBatch } from "./conform.js";
 import { QuantaError } from "../errors.js";
 import { float16BitsToFloat32 } from "../ir/tensor/float16.js";
 
@@ -42,8 +42,7 @@ export async function evaluateAccuracy(model: Model, ds: Dataset, opts: Accuracy
   if (!ds.hasLabels) throw new QuantaError(`${ds.description} has no labels; accuracy needs them (for idx images pass --labels <labels file>)`);
   const inputs = model.graph.inputs.filter((v) => !v.initializer);
   const output = pickOutput(model, opts.output);
-  const fixed = inputs[0]?.shape?.[0];
-  const batchSize = typeof fixed === "number" && fixed > 0 ? fixed : (opts.batchSize ?? 32);
+  const { batchSize, fixed } = runBatch(inputs, opts.batchSize ?? 32);
   const bind = bindInputs(ds, inputs.map((v) => v.name));
   const total = Math.min(ds.size, opts.limit ?? Infinity);
   const session = await openSession(model, { threads: opts.threads, runtime: opts.runtime, ...(opts.optimizationLevel ? { optimizationLevel: opts.optimizationLevel } : {}) });
@@ -55,9 +54,9 @@ export async function evaluateAccuracy(model: Model, ds: Dataset, opts: Accuracy
   try {
     for await (const batch of batches(ds, batchSize, { limit: total })) {
       const n = batch.indices.length;
-      const feeds = conformFeeds(bind(batch.inputs), inputs, batchSize, typeof fixed === "number");
+      const feeds = conformFeeds(bind(batch.inputs), inputs, batchSize, fixed);
       const res = await session.run(feeds, [output]);
-      const pred = argmaxRows(res[output]!, typeof fixed === "number" ? batchSize : n);
+      const pred = argmaxRows(res[output]!, fixed ? batchSize : n);
       for (let i = 0; i < n; i++) {
         if (pred[i] === batch.labels![i]) correct++;
         predicted.add(pred[i]!);

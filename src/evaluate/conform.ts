@@ -9,11 +9,37 @@ import { float32ToFloat16Bits } from "../ir/tensor/float16.js";
 /** Conforms every feed to its model input (`inputs` are the model's graph inputs). */
 export function conformFeeds(feeds: Record<string, HostTensor>, inputs: readonly Value[], batchSize: number, fixedBatch: boolean): Record<string, HostTensor> {
   const out: Record<string, HostTensor> = {};
+  const unbatched = unbatchedInputs(inputs.filter((v) => v.name in feeds));
   for (const [name, t] of Object.entries(feeds)) {
     const input = inputs.find((v) => v.name === name);
-    out[name] = input ? conform(t, input, batchSize, fixedBatch) : t;
+    out[name] = !input ? t : unbatched.has(input) ? whole(t, input) : conform(t, input, batchSize, fixedBatch);
   }
   return out;
+}
+
+/**
+ * Inputs that have no batch axis: scalars (a sample rate `sr`) and tensors whose leading dim is
+ * not the first input's batch dim (a recurrent state [2, batch, 128]). A dataset sample of such
+ * an input is the whole tensor, so the model runs one sample at a time (see runBatch).
+ */
+export function unbatchedInputs(inputs: readonly Value[]): Set<Value> {
+  const batch = inputs[0]?.shape?.[0];
+  return new Set(inputs.filter((v) => v.shape !== undefined && (v.shape.length === 0 || (batch !== undefined && v.shape[0] !== batch))));
+}
+
+/** Samples per run: one when an input has no batch axis, the fixed batch when the first input has one, else `requested`. */
+export function runBatch(inputs: readonly Value[], requested: number): { batchSize: number; fixed: boolean } {
+  if (unbatchedInputs(inputs).size > 0) return { batchSize: 1, fixed: true };
+  const fixed = inputs[0]?.shape?.[0];
+  return typeof fixed === "number" && fixed > 0 ? { batchSize: fixed, fixed: true } : { batchSize: requested, fixed: false };
+}
+
+/** A one-sample batch of an input without a batch axis: the sample is the whole tensor. */
+function whole(t: HostTensor, input: Value): HostTensor {
+  if (t.dims[0] !== 1) throw new QuantaError(`input "${input.name}" has no batch axis (shape [${input.shape}]), so samples must run one at a time, but a batch of ${t.dims[0]} arrived`);
+  const want = input.dtype !== undefined ? dtypeToHost(input.dtype) : t.type;
+  const out = { ...t, dims: t.dims.slice(1) };
+  return want !== out.type ? castHost(out, want, input.name) : out;
 }
 
 /** Matches a batch to the model input: element type, per-sample shape, and a fixed batch size. */

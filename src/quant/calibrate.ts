@@ -12,7 +12,7 @@ import type { Runtime } from "../runtime/runtime.js";
 import type { Dataset } from "../data/dataset.js";
 import { collate } from "../data/batches.js";
 import { bindInputs } from "../data/bind-inputs.js";
-import { conformFeeds } from "../evaluate/conform.js";
+import { conformFeeds, runBatch } from "../evaluate/conform.js";
 import { createObserver, type Observer, type ObserverKind, type ObserverOptions } from "../calib/index.js";
 import type { Range } from "./params.js";
 
@@ -64,8 +64,7 @@ export async function calibrate(model: Model, tensors: readonly Value[], ds: Dat
   }
   const observers = new Map<string, Observer>(tensors.map((t) => [t.name, createObserver(opts.observer, opts.observerOptions)]));
   const inputs = copy.graph.inputs.filter((v) => !v.initializer);
-  const fixed = inputs[0]?.shape?.[0];
-  const requested = typeof fixed === "number" && fixed > 0 ? fixed : (opts.batchSize ?? 16);
+  const { batchSize: requested, fixed } = runBatch(inputs, opts.batchSize ?? 16);
   const total = Math.min(ds.size, opts.samples ?? 100);
   const bind = bindInputs(ds, inputs.map((v) => v.name));
   const session = await openSession(copy, { threads: opts.threads, runtime: opts.runtime });
@@ -76,7 +75,7 @@ export async function calibrate(model: Model, tensors: readonly Value[], ds: Dat
   let batchSize = requested;
   const observe = async (indices: number[]): Promise<void> => {
     const batch = collate(ds, await Promise.all(indices.map((i) => ds.get(i))), indices);
-    const feeds = conformFeeds(bind(batch.inputs), inputs, batchSize, typeof fixed === "number");
+    const feeds = conformFeeds(bind(batch.inputs), inputs, batchSize, fixed);
     const res = await session.run(feeds, names);
     runs++;
     const pending = new Map<string, { min?: number; max?: number }>();
@@ -96,7 +95,7 @@ export async function calibrate(model: Model, tensors: readonly Value[], ds: Dat
   };
   try {
     let next = 0;
-    if (typeof fixed !== "number" && total > 0) {
+    if (!fixed && total > 0) {
       // ONNX Runtime keeps every observed tensor alive until the end of a run, so a batch costs
       // the sum of all observed activations. Probe one sample, then size batches to the budget.
       const before = process.memoryUsage().rss;

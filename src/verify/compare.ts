@@ -11,7 +11,7 @@ import type { HostTensor } from "../runtime/host-tensor.js";
 import type { Dataset } from "../data/dataset.js";
 import { batches } from "../data/batches.js";
 import { bindInputs } from "../data/bind-inputs.js";
-import { conformFeeds } from "../evaluate/conform.js";
+import { conformFeeds, runBatch } from "../evaluate/conform.js";
 import { float16BitsToFloat32 } from "../ir/tensor/float16.js";
 import { AgreementStats } from "./stats.js";
 import { FLOAT_TWIN_KEY } from "../quant/materialize-qdq.js";
@@ -71,8 +71,7 @@ export async function compareModels(reference: Model, candidate: Model, ds: Data
   // Each model gets the samples in its own input types: a float16 model's inputs are the float32
   // samples converted to float16, so both models see the same data at their interfaces.
   const candInputs = candidate.graph.inputs.filter((v) => !v.initializer);
-  const fixed = inputs[0]?.shape?.[0];
-  const batchSize = typeof fixed === "number" && fixed > 0 ? fixed : (opts.batchSize ?? 8);
+  const { batchSize, fixed } = runBatch(inputs, opts.batchSize ?? 8);
   const total = Math.min(ds.size, opts.samples ?? 8);
   const bind = bindInputs(ds, inputs.map((v) => v.name));
   const stats = new Map<string, AgreementStats>(outNames.map((n) => [n, new AgreementStats()]));
@@ -81,8 +80,8 @@ export async function compareModels(reference: Model, candidate: Model, ds: Data
   try {
     for await (const batch of batches(ds, batchSize, { limit: total })) {
       const bound = bind(batch.inputs);
-      const feeds = conformFeeds(bound, inputs, batchSize, typeof fixed === "number");
-      const candFeeds = conformFeeds(forInputs(feeds, candInputs), candInputs, batchSize, typeof fixed === "number");
+      const feeds = conformFeeds(bound, inputs, batchSize, fixed);
+      const candFeeds = conformFeeds(forInputs(bound, candInputs), candInputs, batchSize, fixed);
       const n = batch.indices.length;
       const a = await refSession.run(feeds, [...outNames, ...twins.filter((t) => !t.weight).map((t) => t.floatName)]);
       const b = await candSession.run(candFeeds, [...outNames, ...twins.map((t) => t.dqName)]);
