@@ -41,6 +41,9 @@ export interface CalibrationResult {
 }
 
 export async function calibrate(model: Model, tensors: readonly Value[], ds: Dataset, opts: CalibrationOptions): Promise<CalibrationResult> {
+  // Nothing to observe (e.g. every quantizable op sits inside an If body): no run at all, as
+  // ONNX Runtime refuses a run without outputs to fetch.
+  if (tensors.length === 0) return { ranges: new Map(), samples: 0, runs: 0, batchSize: 0, ms: 0 };
   const minmaxOnly = !createObserver(opts.observer, opts.observerOptions).needsValues;
   const copy = parseModel(serializeModel(model), { baseDir: model.baseDir });
   const g = copy.graph;

@@ -30,27 +30,47 @@ export interface DynamicReport {
   tables: number;
   /** Adds before a LayerNormalization written as Sum so ORT keeps them out of SkipLayerNormalization. */
   residualSums: number;
+  /** Of the ops counted above, those inside If/Loop/Scan bodies. */
+  inSubgraphs: number;
   skipped: { node: string; op: string; reason: string }[];
 }
 
+/**
+ * Quantizes `model` in place. Ops inside If/Loop/Scan bodies are quantized like those of the main
+ * graph (weights are constants there too); a quantized copy of a weight goes to the graph that
+ * held the float one, so branches reading one outer weight all see it.
+ */
 export function quantizeDynamic(model: Model, config: DynamicQuantConfig): DynamicReport {
   const g = model.graph;
-  const report: DynamicReport = { matmuls: 0, gemms: 0, convs: 0, tables: 0, residualSums: 0, skipped: [] };
+  const report: DynamicReport = { matmuls: 0, gemms: 0, convs: 0, tables: 0, residualSums: 0, inSubgraphs: 0, skipped: [] };
+  quantizeGraph(g, config, report);
+  if (config.embeddings && (!config.ops || config.ops.includes("Gather") || config.ops.includes("Slice"))) {
+    report.tables = quantizeTablesIn(g, config.weightType, config.minElements, true, report);
+  }
+  if (!targetInfo(config.target).skipLayerNorm) report.residualSums = applyRules(model, [layerNormResidualSumRule])[0]!.applied;
+  removeUnusedIn(g);
+  return report;
+}
+
+function quantizeGraph(g: Graph, config: DynamicQuantConfig, report: DynamicReport): void {
   const wanted = (n: Node) => (config.ops ? config.ops.includes(n.opType) : true) && !config.exclude.includes(n.opType) && !(n.name && config.exclude.includes(n.name));
+  const nested = g.ownerNode !== null;
   for (const n of [...g.nodes]) {
+    for (const sub of n.subgraphs()) quantizeGraph(sub, config, report);
     if (n.domain !== "" || !wanted(n)) continue;
     const skip = (reason: string) => report.skipped.push({ node: n.name, op: n.opType, reason });
+    const done = (kind: "matmuls" | "gemms" | "convs") => (report[kind]++, nested && report.inSubgraphs++);
     switch (n.opType) {
       case "MatMul": {
         const why = matmulCheck(g, n, 1, config);
         if (why) skip(why);
-        else (quantizeMatMul(g, n, g.constantValue(n.input(1))!, null, 1, config), report.matmuls++);
+        else (quantizeMatMul(g, n, g.constantValue(n.input(1))!, null, 1, config), done("matmuls"));
         break;
       }
       case "Gemm": {
         const why = n.getInt("transA", 0) ? "transA=1" : matmulCheck(g, n, 1, config);
         if (why) skip(why);
-        else (quantizeGemm(g, n, config), report.gemms++);
+        else (quantizeGemm(g, n, config), done("gemms"));
         break;
       }
       case "Conv":
@@ -59,20 +79,14 @@ export function quantizeDynamic(model: Model, config: DynamicQuantConfig): Dynam
         const w = g.constantValue(n.input(1));
         if (!w || w.dtype !== DataType.FLOAT) skip("the weight is not a constant float initializer");
         else if (w.size < config.minElements) skip(`the weight has fewer than ${config.minElements} elements`);
-        else if (config.conv === "weight-only") (castScaledWeight(g, n, 1, n.opType === "Conv" ? 0 : 1, config.weightType), report.convs++);
-        else if (config.conv === "dequantize") (dequantizedWeight(g, n, 1, n.opType === "Conv" && config.perChannel ? 0 : null, config.weightType), report.convs++);
-        else if (n.opType === "Conv") (convInteger(g, n, config), report.convs++);
+        else if (config.conv === "weight-only") (castScaledWeight(g, n, 1, n.opType === "Conv" ? 0 : 1, config.weightType), done("convs"));
+        else if (config.conv === "dequantize") (dequantizedWeight(g, n, 1, n.opType === "Conv" && config.perChannel ? 0 : null, config.weightType), done("convs"));
+        else if (n.opType === "Conv") (convInteger(g, n, config), done("convs"));
         else skip("ConvInteger has no transposed form");
         break;
       }
     }
   }
-  if (config.embeddings && (!config.ops || config.ops.includes("Gather") || config.ops.includes("Slice"))) {
-    report.tables = quantizeTables(model, config.weightType, config.minElements);
-  }
-  if (!targetInfo(config.target).skipLayerNorm) report.residualSums = applyRules(model, [layerNormResidualSumRule])[0]!.applied;
-  removeUnusedIn(g);
-  return report;
 }
 
 /**
@@ -80,17 +94,23 @@ export function quantizeDynamic(model: Model, config: DynamicQuantConfig): Dynam
  * dequantized after the lookup. Shared by dynamic and static quantization.
  */
 export function quantizeTables(model: Model, qtype: QType = "int8", minElements = 1024): number {
-  const g = model.graph;
+  const n = quantizeTablesIn(model.graph, qtype, minElements, false);
+  removeUnusedIn(model.graph);
+  return n;
+}
+
+function quantizeTablesIn(g: Graph, qtype: QType, minElements: number, subgraphs: boolean, report?: DynamicReport): number {
   let n = 0;
   for (const node of [...g.nodes]) {
+    if (subgraphs) for (const sub of node.subgraphs()) n += quantizeTablesIn(sub, qtype, minElements, true, report);
     if (node.domain !== "" || (node.opType !== "Gather" && node.opType !== "Slice")) continue;
     const t = g.constantValue(node.input(0));
     if (!t || t.dtype !== DataType.FLOAT || t.size < minElements) continue;
     if (node.opType === "Gather" && node.getInt("axis", 0) !== 0 && t.dims.length > 1) continue;
     tableAfterMovement(g, node, qtype);
     n++;
+    if (report && g.ownerNode) report.inSubgraphs++;
   }
-  removeUnusedIn(g);
   return n;
 }
 
@@ -114,9 +134,10 @@ function quantizeMatMul(g: Graph, n: Node, weight: Tensor, bias: Value | null, a
   const y = n.output(0);
   const base = n.name || y.name;
   const q = quantizeWeights(weight.toFloat32(), weight.dims, config.perChannel ? 1 : null, integerGemmWeights(config, 1));
-  const wq = g.addInitializer(`${base}_W_quantized`, quantizedTensor(config.weightType, weight.dims, q.values));
-  const ws = g.addInitializer(`${base}_W_scale`, scaleTensor(q.params, alpha));
-  const wzp = g.addInitializer(`${base}_W_zero_point`, zeroPointTensor(q.params, config.weightType));
+  const h = weightHome(g, n.input(1));
+  const wq = h.addInitializer(`${base}_W_quantized`, quantizedTensor(config.weightType, weight.dims, q.values));
+  const ws = h.addInitializer(`${base}_W_scale`, scaleTensor(q.params, alpha));
+  const wzp = h.addInitializer(`${base}_W_zero_point`, zeroPointTensor(q.params, config.weightType));
   const [aq, as, azp] = g.addNode("DynamicQuantizeLinear", [a], {}, { before: n, outputs: 3, name: g.names.fresh(`${base}_DynamicQuantizeLinear`) }).outputs as [Value, Value, Value];
   const mmi = g.addNode("MatMulInteger", [aq, wq, azp, wzp], {}, { before: n, name: g.names.fresh(`${base}_MatMulInteger`) }).output(0);
   const scale = g.addNode("Mul", [as, ws], {}, { before: n, name: g.names.fresh(`${base}_scale_Mul`) }).output(0);
@@ -150,9 +171,10 @@ function castScaledWeight(g: Graph, n: Node, wi: number, axis: number, qtype: QT
   const t = g.constantValue(w)!;
   const q = quantizeWeights(t.toFloat32(), t.dims, axis, { qtype, symmetric: true });
   const base = w.name;
-  const wq = g.addInitializer(`${base}_quantized`, quantizedTensor(qtype, t.dims, q.values));
+  const h = weightHome(g, w);
+  const wq = h.addInitializer(`${base}_quantized`, quantizedTensor(qtype, t.dims, q.values));
   const shape = t.dims.map((d, i) => (i === axis ? d : 1));
-  const s = g.addInitializer(`${base}_scale`, Tensor.fromArray(DataType.FLOAT, shape, Float32Array.from(q.params, (p) => p.scale)));
+  const s = h.addInitializer(`${base}_scale`, Tensor.fromArray(DataType.FLOAT, shape, Float32Array.from(q.params, (p) => p.scale)));
   const f = g.addNode("Cast", [wq], { to: DataType.FLOAT }, { before: n, name: g.names.fresh(`${base}_Cast`) }).output(0);
   const mul = g.addNode("Mul", [f, s], {}, { before: n, name: g.names.fresh(`${base}_scale_Mul`) });
   if (t.origin) mul.metadata.push([FLOAT_TWIN_KEY, base]); // untouched weights only (not BN-folded)
@@ -166,9 +188,10 @@ function dequantizedWeight(g: Graph, n: Node, wi: number, axis: number | null, q
   const t = g.constantValue(w)!;
   const q = quantizeWeights(t.toFloat32(), t.dims, axis, { qtype, symmetric: qtype === "int8" });
   const base = w.name;
-  const wq = g.addInitializer(`${base}_quantized`, quantizedTensor(qtype, t.dims, q.values));
-  const s = g.addInitializer(`${base}_scale`, scaleTensor(q.params));
-  const zp = g.addInitializer(`${base}_zero_point`, zeroPointTensor(q.params, qtype));
+  const h = weightHome(g, w);
+  const wq = h.addInitializer(`${base}_quantized`, quantizedTensor(qtype, t.dims, q.values));
+  const s = h.addInitializer(`${base}_scale`, scaleTensor(q.params));
+  const zp = h.addInitializer(`${base}_zero_point`, zeroPointTensor(q.params, qtype));
   const dq = g.addNode("DequantizeLinear", [wq, s, zp], axis !== null ? { axis } : {}, { before: n, name: g.names.fresh(`${base}_DequantizeLinear`) });
   if (t.origin) dq.metadata.push([FLOAT_TWIN_KEY, base]);
   dq.output(0).type = w.type;
@@ -221,9 +244,10 @@ function tableAfterMovement(g: Graph, n: Node, qtype: QType): void {
   const t = g.constantValue(tv)!;
   const q = quantizeWeights(t.toFloat32(), t.dims, null, { qtype, symmetric: qtype === "int8" });
   const info = qtypeInfo(qtype);
-  const wq = g.addInitializer(`${tv.name}_quantized`, quantizedTensor(qtype, t.dims, q.values));
-  const s = g.addInitializer(`${tv.name}_scale`, scaleTensor(q.params));
-  const zp = g.addInitializer(`${tv.name}_zero_point`, zeroPointTensor(q.params, qtype));
+  const h = weightHome(g, tv);
+  const wq = h.addInitializer(`${tv.name}_quantized`, quantizedTensor(qtype, t.dims, q.values));
+  const s = h.addInitializer(`${tv.name}_scale`, scaleTensor(q.params));
+  const zp = h.addInitializer(`${tv.name}_zero_point`, zeroPointTensor(q.params, qtype));
   n.setInput(0, wq);
   const y = n.output(0);
   const moved = g.createValue(`${y.name}_quantized`, y.type?.kind === "tensor" ? { ...y.type, dtype: info.dtype } : undefined);
@@ -250,6 +274,11 @@ function swapOutput(n: Node, y: Value, moved: Value, out: Value): void {
   const name = y.name;
   renameFresh(y, `${name}_unused`);
   renameValue(out, name);
+}
+
+/** Where a weight's quantized copies go: beside the float initializer (an outer graph's, for a weight an If body reads), else into `g`. */
+function weightHome(g: Graph, w: Value | null): Graph {
+  return w?.initializer ? w.graph : g;
 }
 
 function transpose2d(t: Tensor): Tensor {

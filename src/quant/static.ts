@@ -19,6 +19,7 @@ import { activationParams } from "./params.js";
 import { materializeQdq, type MaterializeStats } from "./materialize-qdq.js";
 import { convertQdqToQop, type QopReport } from "./qdq-to-qop.js";
 import { quantizeTables } from "./dynamic.js";
+import { quantRule } from "./rules/index.js";
 import type { StaticQuantConfig } from "./config.js";
 import type { Runtime } from "../runtime/runtime.js";
 
@@ -37,6 +38,8 @@ export interface StaticQuantReport {
   materialized: MaterializeStats;
   upgrade: UpgradeResult;
   warnings: string[];
+  /** Quantizable ops inside If/Loop/Scan bodies, by type: static quantization leaves them float. */
+  leftInSubgraphs: Record<string, number>;
   qop?: QopReport;
 }
 
@@ -65,6 +68,15 @@ export async function quantizeStatic(model: Model, data: Dataset, opts: StaticQu
     config = { ...config, perChannel: false, perChannelMatMul: false };
   }
   const plan = planStatic(model, config);
+  const nested = [...model.graph.allNodes()].filter((n) => n.graph !== model.graph && quantRule(n) && n.domain === "");
+  const leftInSubgraphs: Record<string, number> = {};
+  for (const n of nested) leftInSubgraphs[n.opType] = (leftInSubgraphs[n.opType] ?? 0) + 1;
+  if (nested.length) {
+    warnings.push(
+      `${nested.length} quantizable op(s) inside If/Loop/Scan bodies stay float (${Object.entries(leftInSubgraphs).map(([k, v]) => `${v} ${k}`).join(", ")}): ` +
+        "static calibration does not run inside subgraphs, whose activations only exist while a branch runs; `quanta dynamic` quantizes their weights",
+    );
+  }
   const observed = [...new Set([...plan.tensors.values()].filter((t) => !t.shareWith).map((t) => t.rangeOf))];
   const cal = await calibrate(model, observed, data, { ...opts.calibration, symmetric: opts.config.symmetricActivations, runtime: opts.runtime });
   const params = activationParams(plan, cal.ranges as ReadonlyMap<Value, { min: number; max: number }>, config);
@@ -82,6 +94,7 @@ export async function quantizeStatic(model: Model, data: Dataset, opts: StaticQu
     materialized,
     upgrade,
     warnings,
+    leftInSubgraphs,
   };
   if (config.format === "qop") report.qop = convertQdqToQop(model);
   return report;
