@@ -32,6 +32,14 @@ export interface Float16Options {
    * rounding to a subnormal or to zero (e.g. 1e-7). Default: plain IEEE rounding.
    */
   minPositive?: number;
+  /**
+   * Values (by name) whose magnitudes leave float16's range, e.g. seen in a float32 run on
+   * sample data: the ops producing and reading them stay float32, and so does such a graph
+   * input or output. See `float16RangeCheck`.
+   */
+  outOfRangeValues?: readonly string[];
+  /** Ops reading a constant with values beyond ±65504 stay float32 with it, instead of clamping the constant (default false: clamp). */
+  keepOutOfRangeWeights?: boolean;
 }
 
 export interface Float16Stats {
@@ -51,6 +59,10 @@ export interface Float16Stats {
   keptFloat32Ops: number;
   /** keptFloat32Ops by op type. */
   keptFloat32ByOp: Record<string, number>;
+  /** Of keptFloat32Ops, those kept because a value or constant they touch leaves float16's range. */
+  keptForRange: number;
+  /** Graph inputs and outputs kept float32 because their values leave float16's range. */
+  float32Interface: string[];
   /** Cast nodes added by the conversion and still present after folding. */
   castsInserted: number;
   /** Float-to-float Casts whose target was changed from float32 to float16. */
@@ -78,6 +90,8 @@ export function convertModelToFloat16(model: Model, opts: Float16Options = {}): 
     keptFloat32Initializers: 0,
     keptFloat32Ops: 0,
     keptFloat32ByOp: {},
+    keptForRange: 0,
+    float32Interface: [],
     castsInserted: 0,
     castsRetargeted: 0,
     castsFolded: 0,
@@ -117,7 +131,12 @@ export function convertModelToFloat16(model: Model, opts: Float16Options = {}): 
   }
   castImplicitInputs(g, plan, target, casts);
   const have = (v: Value): DataType | undefined => target.get(v) ?? v.dtype ?? types.get(v);
-  retypeGraphOutputs(g, casts, opts.keepIoTypes ? DataType.FLOAT : DataType.FLOAT16, (v) => (plan.isFloat32(v) ? have(v) : undefined));
+  const outOfRange = new Set(opts.outOfRangeValues ?? []);
+  const interfaceType = (v: Value): DataType => (opts.keepIoTypes || outOfRange.has(v.name) ? DataType.FLOAT : DataType.FLOAT16);
+  if (!opts.keepIoTypes) {
+    stats.float32Interface = [...g.inputs, ...g.outputs].filter((v) => !v.initializer && plan.isFloat32(v) && outOfRange.has(v.name)).map((v) => v.name);
+  }
+  retypeGraphOutputs(g, casts, interfaceType, (v) => (plan.isFloat32(v) ? have(v) : undefined));
   stats.castsFolded = foldCasts(g, have);
 
   stats.clampedValues = counts.clampedValues;
@@ -128,6 +147,7 @@ export function convertModelToFloat16(model: Model, opts: Float16Options = {}): 
     if (n.graph !== g || !touchesFloat32(n, plan)) continue;
     stats.keptFloat32Ops++;
     stats.keptFloat32ByOp[n.opType] = (stats.keptFloat32ByOp[n.opType] ?? 0) + 1;
+    if (/float16's range|beyond ±/.test(plan.float32Nodes.get(n)!)) stats.keptForRange++;
   }
   return stats;
 }

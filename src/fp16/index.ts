@@ -4,3 +4,4 @@ export { convertToFloat16, convertModelToFloat16, type Float16Options, type Floa
 export { fp16RuleFor, fp16RuleOps, type Fp16Rule, type Float16Rule, type Float32Rule } from "./rules.js";
 export { tensorToFloat16, type RangeCounts } from "./convert-tensor.js";
 export { compareOutputs, hostFloats, type Agreement } from "./agreement.js";
+export { float16RangeCheck, FLOAT16_RANGE_LIMIT, type Float16RangeReport } from "./range-check.js";

@@ -12,18 +12,25 @@ import type { Graph } from "../ir/graph.js";
 import type { Node } from "../ir/node.js";
 import type { Use, Value } from "../ir/value.js";
 import { fp16RuleFor, type Fp16Rule } from "./rules.js";
+import { FLOAT16_MAX } from "../ir/tensor/float16.js";
 
 export interface PlanOptions {
   /** Keep float32 graph inputs float32 (the caller inserts the boundary casts). */
   keepIoTypes?: boolean;
   /** Extra ops to keep float32: "Op" (any domain) or "domain::Op". */
   blockOps?: readonly string[];
+  /** Values (by name) whose magnitudes leave float16's range: every op producing or reading them stays float32. */
+  outOfRangeValues?: readonly string[];
+  /** Ops reading a constant that holds values beyond ±65504 stay float32 (and the constant with them) instead of clamping it. */
+  keepOutOfRangeWeights?: boolean;
 }
 
 export class PrecisionPlan {
   /** Nodes of the graph that stay float32, with why. */
   readonly float32Nodes = new Map<Node, string>();
   private readonly rules = new Map<Node, Fp16Rule | undefined>();
+  private readonly outOfRange: ReadonlySet<string>;
+  private readonly constantPeak = new Map<Value, number>();
 
   constructor(
     readonly graph: Graph,
@@ -31,6 +38,7 @@ export class PrecisionPlan {
     private readonly opts: PlanOptions = {},
   ) {
     const blocked = new Set(opts.blockOps ?? []);
+    this.outOfRange = new Set(opts.outOfRangeValues ?? []);
     for (const n of graph.nodes) {
       this.rules.set(n, fp16RuleFor(n.opType, n.domain));
       const reason = this.ruleReason(n, blocked);
@@ -65,7 +73,7 @@ export class PrecisionPlan {
   target(v: Value): DataType {
     if (v.initializer) return this.onlyReadAsFloat32(v) ? DataType.FLOAT : DataType.FLOAT16;
     const n = v.producer;
-    if (!n) return this.opts.keepIoTypes ? DataType.FLOAT : DataType.FLOAT16;
+    if (!n) return this.opts.keepIoTypes || this.outOfRange.has(v.name) ? DataType.FLOAT : DataType.FLOAT16;
     if (this.runsFloat32(n)) return DataType.FLOAT;
     const rule = this.rules.get(n);
     if (rule?.precision === "float16" && rule.float32Outputs?.includes(v.producerIndex)) return DataType.FLOAT;
@@ -85,7 +93,25 @@ export class PrecisionPlan {
     if (!rule) return domain ? `no float16 rule for ${domain} ops` : "no float16 rule";
     if (rule.precision === "float32") return rule.reason;
     if (n.subgraphs().length) return "subgraph bodies are not converted";
+    const big = [...n.inputs, ...n.outputs].find((v) => v && this.isFloat32(v) && this.outOfRange.has(v.name));
+    if (big) return `values of ${big.name} leave float16's range (±${FLOAT16_MAX})`;
+    if (this.opts.keepOutOfRangeWeights) {
+      const w = n.inputs.find((v) => v && this.isFloat32(v) && this.peakOfConstant(v) > FLOAT16_MAX);
+      if (w) return `constant ${w.name} holds values beyond ±${FLOAT16_MAX}`;
+    }
     return undefined;
+  }
+
+  /** Largest finite magnitude in a float32 constant input (0 for non-constants). */
+  private peakOfConstant(v: Value): number {
+    let peak = this.constantPeak.get(v);
+    if (peak === undefined) {
+      const t = this.graph.constantValue(v);
+      peak = 0;
+      if (t && t.dtype === DataType.FLOAT) for (const x of t.toFloat32()) if (Number.isFinite(x) && Math.abs(x) > peak) peak = Math.abs(x);
+      this.constantPeak.set(v, peak);
+    }
+    return peak;
   }
 
   private onlyFeedsFloat32(n: Node): boolean {

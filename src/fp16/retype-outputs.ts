@@ -9,13 +9,14 @@ import type { Value } from "../ir/value.js";
 import type { CastInserter } from "./cast-inserter.js";
 
 /** Gives each graph output `v` with `have(v) !== want` a Cast to `want` under its name; returns how many. */
-export function retypeGraphOutputs(g: Graph, casts: CastInserter, want: DataType, have: (v: Value) => DataType | undefined): number {
+export function retypeGraphOutputs(g: Graph, casts: CastInserter, wanted: DataType | ((v: Value) => DataType), have: (v: Value) => DataType | undefined): number {
   const done = new Map<Value, Value>();
   let count = 0;
   g.outputs.forEach((v, k) => {
     const prior = done.get(v);
     if (prior) return void (g.outputs[k] = prior);
     const t = have(v);
+    const want = typeof wanted === "function" ? wanted(v) : wanted;
     if (t === undefined || t === want || v.isGraphInput) return;
     const name = v.name;
     const inner = g.names.fresh(`${name}_inner`);
