@@ -47,3 +47,20 @@ export function oneOf<T extends string>(name: string, choices: readonly T[]) {
     return v as T;
   };
 }
+
+export function finiteNumber(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (v.trim() === "" || !Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number, got "${v}".`);
+    return n;
+  };
+}
+
+/** A percentage in [0, 100]. */
+export function percent(name: string) {
+  return (v: string): number => {
+    const n = Number(v.replace(/%$/, ""));
+    if (v.trim() === "" || !(n >= 0 && n <= 100)) throw new InvalidArgumentError(`${name} must be a percentage from 0 to 100, got "${v}".`);
+    return n;
+  };
+}

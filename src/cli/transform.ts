@@ -3,7 +3,8 @@
 
 import { statSync } from "node:fs";
 import type { Command } from "commander";
-import { nonNegativeInt, oneOf } from "./options.js";
+import { finiteNumber, nonNegativeInt, oneOf, percent } from "./options.js";
+import { dropInitializerInputs } from "../passes/initializer-inputs.js";
 import { loadModel } from "../ir/serde/load.js";
 import { saveModel } from "../ir/serde/save.js";
 import type { Model } from "../ir/model.js";
@@ -22,10 +23,17 @@ import { webRuntime } from "../runtime/web.js";
 import type { Runtime } from "../runtime/runtime.js";
 import { formatBytes } from "./format.js";
 
+/** Verification below either bound fails the command unless --allow-bad (defaults; see --min-sqnr, --min-top1). */
+export const DEFAULT_MIN_SQNR_DB = 10;
+export const DEFAULT_MIN_TOP1_PERCENT = 90;
+
 /** The options every model-writing command shares. */
 export function addTransformOptions(cmd: Command, verifyDefault: number): Command {
   return cmd
-    .option("--verify <n>", "samples to compare with the float model before writing (0 = only check that it loads)", nonNegativeInt("--verify"), verifyDefault)
+    .option("--verify <n>", "samples to compare with the float model before writing (0 = no comparison, only check that it loads)", nonNegativeInt("--verify"), verifyDefault)
+    .option("--min-sqnr <dB>", "fail (exit 1, nothing written) when the output SQNR against the float model is below this", finiteNumber("--min-sqnr"), DEFAULT_MIN_SQNR_DB)
+    .option("--min-top1 <percent>", "fail (exit 1, nothing written) when top-1 agreement with the float model is below this", percent("--min-top1"), DEFAULT_MIN_TOP1_PERCENT)
+    .option("--allow-bad", "write the result even when verification fails or nothing was quantized (exit 0, with a warning)")
     .option("--verify-runtime <r>", "run verification in onnxruntime-node (node) or onnxruntime-web's wasm backend (web)", oneOf("--verify-runtime", ["node", "web"] as const), "node")
     .option("--external-data", "store weights in <output>.data")
     .option("--force", "overwrite the output file")
@@ -37,8 +45,27 @@ export interface TransformFlags {
   force?: boolean;
   verify: number;
   verifyRuntime?: "node" | "web";
+  minSqnr: number;
+  minTop1: number;
+  allowBad?: boolean;
   json?: boolean;
   externalData?: boolean;
+}
+
+/** What a command's transform reports back to runTransform. */
+export interface TransformOutcome {
+  warnings?: string[];
+  /** Facts the user should know that are not problems (printed as "note:"). */
+  notes?: string[];
+  /** Set when the transform changed nothing it exists to change: why (e.g. "no MatMul, Gemm or Conv has a constant weight"). */
+  nothingDone?: string;
+}
+
+export interface TransformAdvice {
+  /** What the command did, for messages: "quantized", "converted". */
+  verb: string;
+  /** What to try when verification fails, e.g. "--per-channel, or --exclude the worst layers". */
+  tryInstead: string;
 }
 
 export interface TransformResult {
@@ -54,9 +81,14 @@ export interface TransformResult {
   verification?: CompareReport;
   /** The runtime verification ran in. */
   verifiedOn?: string;
+  /** False with --verify 0: the result was only opened in ONNX Runtime, never compared. */
+  verified: boolean;
+  /** True when the result failed verification or changed nothing and --allow-bad wrote it anyway. */
+  allowedBad: boolean;
   ms: { transform: number; verify: number; save: number; total: number };
   peakRssBytes: number;
   warnings: string[];
+  notes: string[];
 }
 
 /** Where verification samples come from: the user's data when given, else random inputs (flagged). */
@@ -77,34 +109,67 @@ export function modelBytes(path: string, m: Model): number {
   return n;
 }
 
+/**
+ * Loads `input`, transforms it, verifies the result against the float model and writes it. A
+ * result that changed nothing, or whose verification is below --min-sqnr / --min-top1, is not
+ * written: the command fails with one line giving the numbers (exit 1) unless --allow-bad.
+ */
 export async function runTransform(
   input: string,
   flags: TransformFlags,
-  transform: (model: Model) => Promise<{ warnings?: string[] }>,
-  verifyData: (float: Model) => Promise<{ ds: Dataset; random: boolean }>,
+  transform: (model: Model) => Promise<TransformOutcome>,
+  verifyData: (float: Model) => Promise<{ ds: Dataset; random: boolean; notes?: string[] }>,
+  advice: TransformAdvice = { verb: "transformed", tryInstead: "other options" },
 ): Promise<TransformResult> {
   const t0 = performance.now();
   if (!flags.output) throw new QuantaError("pass -o <file> to say where to write the result", 2);
   const out = checkOutputPath(flags.output, { force: flags.force, input });
   const model = loadModel(input);
   const inputBytes = modelBytes(input, model);
-  const { warnings = [] } = await transform(model);
+  const notes: string[] = [];
+  const weightInputs = dropInitializerInputs(model);
+  if (weightInputs.dropped.length) {
+    notes.push(
+      `${weightInputs.dropped.length} initializer(s) were also listed as graph inputs (${listSome(weightInputs.dropped)}): treated as weights and no longer listed as inputs` +
+        (weightInputs.irVersionRaisedFrom !== undefined ? ` (IR version ${weightInputs.irVersionRaisedFrom} → 4, which allows that)` : ""),
+    );
+  }
+  const outcome = await transform(model);
+  const warnings = [...(outcome.warnings ?? [])];
+  notes.push(...(outcome.notes ?? []));
+  let allowedBad = false;
+  if (outcome.nothingDone !== undefined) {
+    if (!flags.allowBad) throw new QuantaError(`nothing ${advice.verb}: ${outcome.nothingDone}; the output would equal the input, so it was not written (pass --allow-bad to write it anyway)`);
+    warnings.push(`nothing ${advice.verb}: ${outcome.nothingDone}; written anyway (--allow-bad)`);
+    allowedBad = true;
+  }
   compactTensors(model);
   const t1 = performance.now();
   let verification: CompareReport | undefined;
   const runtime: Runtime | undefined = flags.verifyRuntime === "web" ? await webRuntime() : undefined;
   if (flags.verify > 0) {
     const float = loadModel(input);
-    const { ds, random } = await verifyData(float);
+    const { ds, random, notes: dataNotes = [] } = await verifyData(float);
+    notes.push(...dataNotes);
     const bar = progressBar("verify", Math.min(ds.size, flags.verify), { quiet: flags.json });
     verification = await compareModels(float, model, ds, { samples: flags.verify, runtime, onProgress: (d) => bar.update(d) });
     bar.stop();
     const kernels = await checkKernels(float, model, ds, verification, { samples: flags.verify, runtime });
     if (kernels.warning) warnings.push(kernels.warning);
     if (random) warnings.push("verified on random inputs; pass --data for agreement on real samples");
-    warnings.push(...verification.warnings);
+    const failed = verificationFailure(verification, flags);
+    if (failed) {
+      const msg = `verification failed: ${failed} against the float model on ${verification.samples} ${random ? "random " : ""}sample(s)`;
+      // When int8 kernel saturation explains it, that is the first thing to try.
+      const cause = kernels.warning ? ` (${kernels.warning})` : "";
+      if (!flags.allowBad) throw new QuantaError(`${msg}${cause}; not written. Try ${advice.tryInstead}; --allow-bad writes it anyway`);
+      warnings.push(`${msg}; written anyway (--allow-bad)`);
+      allowedBad = true;
+    } else warnings.push(...verification.warnings);
+  } else {
+    await assertLoads(model, runtime);
+    notes.push("not verified (--verify 0): the result was only opened in ONNX Runtime, never compared with the float model");
   }
-  else await assertLoads(model, runtime);
   const t2 = performance.now();
   const saved = saveModel(model, out, { externalData: flags.externalData ? true : "auto" });
   const t3 = performance.now();
@@ -124,11 +189,27 @@ export async function runTransform(
           verification,
         }
       : {}),
+    verified: verification !== undefined,
+    allowedBad,
     ms: { transform: t1 - t0, verify: t2 - t1, save: t3 - t2, total: t3 - t0 },
     peakRssBytes: peakRssBytes(),
-    verifiedOn: runtime?.name ?? "onnxruntime-node",
+    ...(verification ? { verifiedOn: runtime?.name ?? "onnxruntime-node" } : {}),
     warnings,
+    notes,
   };
+}
+
+/** Why a verification fails the thresholds ("SQNR 3.1 dB < 10 dB, top-1 agreement 52.0% < 90%"), or null. */
+export function verificationFailure(v: CompareReport, limits: { minSqnr: number; minTop1: number }): string | null {
+  const why: string[] = [];
+  // NaN (a NaN or Inf in the outputs) fails: it is never a usable result.
+  if (!(v.sqnrDb >= limits.minSqnr)) why.push(Number.isNaN(v.sqnrDb) ? "outputs hold NaN or infinite values (SQNR undefined)" : `SQNR ${v.sqnrDb.toFixed(1)} dB < ${limits.minSqnr} dB`);
+  if (v.top1Agreement !== undefined && !(100 * v.top1Agreement >= limits.minTop1)) why.push(`top-1 agreement ${(100 * v.top1Agreement).toFixed(1)}% < ${limits.minTop1}%`);
+  return why.length ? why.join(", ") : null;
+}
+
+function listSome(names: readonly string[], n = 4): string {
+  return names.length <= n ? names.join(", ") : `${names.slice(0, n).join(", ")}, … ${names.length - n} more`;
 }
 
 /** Even without verification, never write a model ONNX Runtime cannot open. */
@@ -149,11 +230,13 @@ export function printTransform(r: TransformResult, extra: string[] = []): void {
         (v.top1Agreement !== undefined ? `, top-1 agreement ${(100 * v.top1Agreement).toFixed(1)}%` : ""),
     );
   }
+  for (const n of r.notes) lines.push(`note: ${n}`);
   lines.push(`took ${(r.ms.total / 1000).toFixed(2)} s (transform ${(r.ms.transform / 1000).toFixed(2)} s, verify ${(r.ms.verify / 1000).toFixed(2)} s, save ${(r.ms.save / 1000).toFixed(2)} s), peak RSS ${formatBytes(r.peakRssBytes)}`);
   process.stdout.write(lines.join("\n") + "\n");
   for (const w of r.warnings) process.stderr.write(`quanta: WARNING: ${w}\n`);
 }
 
 export function fmtDb(db: number): string {
+  if (Number.isNaN(db)) return "undefined (NaN or infinite outputs)";
   return Number.isFinite(db) ? `${db.toFixed(1)} dB` : "∞ dB (identical)";
 }

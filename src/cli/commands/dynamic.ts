@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { quantizeDynamic } from "../../quant/dynamic.js";
+import { quantizeDynamic, type DynamicReport } from "../../quant/dynamic.js";
 import { CONV_STRATEGIES, DYNAMIC_OPS, dynamicConfig, type ConvStrategy } from "../../quant/dynamic-config.js";
 import { prepareFloat } from "../../quant/static.js";
 import { addDataOptions, dataOptions, type DataFlags } from "../data-flags.js";
@@ -32,7 +32,9 @@ What happens to each op type:
                  the Add into SkipLayerNormalization, whose native CPU kernel measured ~5x slower
                  than Add + LayerNormalization (10% of a dynamic BERT-base). wasm keeps Add.
   other ops      stay float. BatchNorm is folded into Conv/Gemm weights first.
-Weights under 1024 elements (biases, norms) stay float.
+Weights under 1024 elements (biases, norms) stay float. Ops inside If/Loop/Scan bodies are
+quantized too. A run that quantizes nothing writes nothing and exits 1 (--allow-bad writes the
+unchanged model).
 ${TARGET_HELP}`;
 
 export function registerDynamic(program: Command): void {
@@ -66,13 +68,25 @@ export function registerDynamic(program: Command): void {
       f,
       async (m) => {
         await prepareFloat(m);
-        report = quantizeDynamic(m, config);
-        return {};
+        const q = (report = quantizeDynamic(m, config));
+        const count = q.matmuls + q.gemms + q.convs + q.tables;
+        return count === 0 ? { nothingDone: nothingQuantized(q, config.conv) } : {};
       },
       (float) => verificationData(float, f.data, dataOptions(f), f.verify, f.dim),
+      { verb: "quantized", tryInstead: "--per-channel, --exclude <op or node> for the layers that suffer, or --conv none" },
     );
     if (f.json) return void process.stdout.write(JSON.stringify({ ...r, quantized: report }, null, 2) + "\n");
-    const sums = report!.residualSums ? `; ${report!.residualSums} Add→LayerNormalization as Sum` : "";
-    printTransform(r, [`quantized ${report!.matmuls} MatMul, ${report!.gemms} Gemm, ${report!.convs} Conv, ${report!.tables} embedding table(s); ${report!.skipped.length} node(s) left float${sums}`]);
+    const q = report!;
+    const nested = q.inSubgraphs ? ` (${q.inSubgraphs} of them inside If/Loop/Scan bodies)` : "";
+    const sums = q.residualSums ? `; ${q.residualSums} Add→LayerNormalization as Sum` : "";
+    printTransform(r, [`quantized ${q.matmuls} MatMul, ${q.gemms} Gemm, ${q.convs} Conv, ${q.tables} embedding table(s)${nested}; ${q.skipped.length} node(s) left float${sums}`]);
   });
+}
+
+/** Why a dynamic run quantized nothing, from what it skipped. */
+function nothingQuantized(q: DynamicReport, conv: ConvStrategy): string {
+  if (q.skipped.length === 0) return `the model has no MatMul, Gemm${conv === "none" ? "" : ", Conv"} or embedding table (Gather/Slice on a large constant)`;
+  const reasons = new Map<string, number>();
+  for (const s of q.skipped) reasons.set(`${s.op}: ${s.reason}`, (reasons.get(`${s.op}: ${s.reason}`) ?? 0) + 1);
+  return `every candidate was skipped (${[...reasons].map(([k, v]) => `${v}x ${k}`).join("; ")})`;
 }

@@ -98,16 +98,33 @@ export function registerStatic(program: Command): void {
           calibration: { observer: f.calibrate, observerOptions: { percentile: f.percentile }, samples: f.samples, batchSize: f.batch, onProgress: (d) => bar.update(d) },
         });
         bar.stop();
-        return { warnings: [...warnings, ...report.warnings] };
+        const count = Object.values(report.quantizedNodes).reduce((a, b) => a + b, 0) + (report.materialized.tables ?? 0);
+        return {
+          warnings: [...warnings, ...report.warnings],
+          ...(count === 0 ? { nothingDone: nothingQuantized(report) } : {}),
+        };
       },
       (float) => verificationData(float, f.data, dataOptions(f), f.verify, f.dim),
+      { verb: "quantized", tryInstead: "--calibrate percentile or entropy, more --samples of real --data, or --exclude <op or node> for the layers that suffer" },
     );
     if (f.json) return void process.stdout.write(JSON.stringify({ ...r, quantization: report }, null, 2) + "\n");
     const q = report!;
     printTransform(r, [
-      `quantized ${Object.entries(q.quantizedNodes).map(([k, v]) => `${v} ${k}`).join(", ")}; ${q.materialized.fusedActivations} Relu/Clip folded; ${q.skipped.length} node(s) left float`,
+      `quantized ${Object.entries(q.quantizedNodes).map(([k, v]) => `${v} ${k}`).join(", ") || "no op"}; ${q.materialized.fusedActivations} Relu/Clip folded; ${q.skipped.length} node(s) left float`,
       `calibrated ${q.calibration.tensors} tensors with ${q.calibration.observer} on ${q.calibration.samples} samples in ${(q.calibration.ms / 1000).toFixed(2)} s` +
         (q.qop ? `; QOperator: ${Object.entries(q.qop.converted).map(([k, v]) => `${v} ${k}`).join(", ")}` : ""),
     ]);
   });
+}
+
+/** Why a static run quantized nothing, from the plan's skips. */
+function nothingQuantized(q: StaticQuantReport): string {
+  const nested = Object.entries(q.leftInSubgraphs);
+  if (nested.length) {
+    return `the quantizable ops (${nested.map(([k, v]) => `${v} ${k}`).join(", ")}) are inside If/Loop/Scan bodies, where static calibration does not run; \`quanta dynamic\` quantizes their weights`;
+  }
+  const reasons = new Map<string, number>();
+  for (const s of q.skipped) reasons.set(`${s.op}: ${s.reason}`, (reasons.get(`${s.op}: ${s.reason}`) ?? 0) + 1);
+  if (reasons.size === 0) return "the main graph has no op static quantization handles";
+  return `no op was selected (${[...reasons].slice(0, 6).map(([k, v]) => `${v}x ${k}`).join("; ")})`;
 }
