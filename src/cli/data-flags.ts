@@ -3,12 +3,12 @@
 
 import type { Command } from "commander";
 import type { DataOptions } from "../data/dataset.js";
-import { collectDim, imageSize, numberList, oneOf, positiveInt } from "./options.js";
+import { collectDim, collectInputKeys, imageSize, numberList, oneOf, positiveInt } from "./options.js";
 
 /** The data options as the CLI parses them (every DataOptions field except lowercase), plus --dim. */
-export type DataFlags = Omit<DataOptions, "lowercase"> & { dim?: Record<string, number> };
+export type DataFlags = Omit<DataOptions, "lowercase" | "inputKeys"> & { dim?: Record<string, number>; inputKey?: DataOptions["inputKeys"] };
 
-const DATA_KEYS = ["labels", "mean", "std", "layout", "color", "size", "vocab", "tokenizer", "maxLength", "textColumn", "labelColumn", "includeTokenTypeIds", "limit"] as const;
+const DATA_KEYS = ["labels", "mean", "std", "layout", "color", "size", "vocab", "tokenizer", "maxLength", "textColumn", "labelColumn", "includeTokenTypeIds", "limit", "labelKey"] as const;
 
 export function addDataOptions(cmd: Command): Command {
   return cmd
@@ -24,6 +24,8 @@ export function addDataOptions(cmd: Command): Command {
     .option("--text-column <name>", "text: column or JSON key holding the text")
     .option("--label-column <name>", "text: column or JSON key holding the label")
     .option("--include-token-type-ids", "text: also feed token_type_ids (zeros)")
+    .option("--input-key <entry[=input]>", ".npz: entry holding a model input, optionally fed to the input named after '=' (repeatable or comma-separated; default: entries named like the model's inputs, or the one non-scalar entry)", collectInputKeys)
+    .option("--label-key <entry>", ".npz: entry holding the labels (default: labels, label or y)")
     .option("--limit <n>", "use only the first N samples", positiveInt("--limit"))
     .option("--dim <name=value>", "symbolic dimension for random data (e.g. --dim sequence=128), repeatable", collectDim);
 }
@@ -33,5 +35,6 @@ export function dataOptions(f: DataFlags): DataOptions {
   for (const k of DATA_KEYS) {
     if (f[k] !== undefined) (o as Record<string, unknown>)[k] = f[k];
   }
+  if (f.inputKey?.length) o.inputKeys = f.inputKey;
   return Object.freeze(o);
 }

@@ -64,3 +64,15 @@ export function percent(name: string) {
     return n;
   };
 }
+
+/** Repeatable, comma-separated `--input-key entry[=input]`. */
+export function collectInputKeys(v: string, prev: { key: string; input?: string }[] = []): { key: string; input?: string }[] {
+  const out = [...prev];
+  for (const part of v.split(",").map((s) => s.trim()).filter(Boolean)) {
+    const m = /^([^=]+?)(?:=(.+))?$/.exec(part);
+    if (!m) throw new InvalidArgumentError(`expected entry or entry=input, got "${part}".`);
+    out.push(m[2] ? { key: m[1]!, input: m[2] } : { key: m[1]! });
+  }
+  if (out.length === prev.length) throw new InvalidArgumentError(`expected entry or entry=input, got "${v}".`);
+  return out;
+}

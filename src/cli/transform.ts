@@ -92,9 +92,12 @@ export interface TransformResult {
 }
 
 /** Where verification samples come from: the user's data when given, else random inputs (flagged). */
-export async function verificationData(model: Model, dataPath: string | undefined, options: DataOptions, n: number, dims: Record<string, number> = {}): Promise<{ ds: Dataset; random: boolean }> {
+export async function verificationData(model: Model, dataPath: string | undefined, options: DataOptions, n: number, dims: Record<string, number> = {}): Promise<{ ds: Dataset; random: boolean; notes?: readonly string[] }> {
   // compareModels reads only the first n samples of a dataset.
-  if (dataPath && dataPath !== "random") return { ds: await openDataset(dataPath, options), random: false };
+  if (dataPath && dataPath !== "random") {
+    const ds = await openDataset(dataPath, options);
+    return { ds, random: false, notes: ds.notes ?? [] };
+  }
   return { ds: randomDataset(model, Math.max(n, 1), dims), random: true };
 }
 
@@ -118,7 +121,7 @@ export async function runTransform(
   input: string,
   flags: TransformFlags,
   transform: (model: Model) => Promise<TransformOutcome>,
-  verifyData: (float: Model) => Promise<{ ds: Dataset; random: boolean; notes?: string[] }>,
+  verifyData: (float: Model) => Promise<{ ds: Dataset; random: boolean; notes?: readonly string[] }>,
   advice: TransformAdvice = { verb: "transformed", tryInstead: "other options" },
 ): Promise<TransformResult> {
   const t0 = performance.now();
@@ -195,7 +198,7 @@ export async function runTransform(
     peakRssBytes: peakRssBytes(),
     ...(verification ? { verifiedOn: runtime?.name ?? "onnxruntime-node" } : {}),
     warnings,
-    notes,
+    notes: [...new Set(notes)],
   };
 }
 

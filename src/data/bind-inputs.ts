@@ -13,8 +13,10 @@ export type InputBinding = (inputs: Record<string, HostTensor>) => Record<string
  * feed each model input by name, dropping inputs the model does not take; a lone named array also
  * feeds a lone model input whatever its name, since that pairing is unambiguous.
  */
-export function bindInputs(ds: Pick<Dataset, "inputNames" | "description">, modelInputs: readonly string[]): InputBinding {
+export function bindInputs(ds: Pick<Dataset, "inputNames" | "description" | "entries" | "assignedInputs">, modelInputs: readonly string[]): InputBinding {
   if (modelInputs.length === 0) fail("the model has no inputs to feed");
+  const unknown = (ds.assignedInputs ?? []).filter((n) => !modelInputs.includes(n));
+  if (unknown.length) fail(`--input-key assigns ${unknown.map((n) => `'${n}'`).join(", ")}, which the model does not take (its inputs: ${modelInputs.join(", ")})`);
   const names = ds.inputNames;
   if (names === null || (names.length === 1 && modelInputs.length === 1)) {
     if (modelInputs.length > 1) {
@@ -28,7 +30,9 @@ export function bindInputs(ds: Pick<Dataset, "inputNames" | "description">, mode
   if (missing.length > 0) {
     const hint = missing.includes("token_type_ids") && names.includes("input_ids")
       ? "pass --include-token-type-ids"
-      : `save the data as an .npz with arrays named ${missing.map((m) => `'${m}'`).join(", ")}`;
+      : ds.entries
+        ? `${ds.entries}; say which entry feeds which input with --input-key <entry>=<input> (e.g. --input-key ${names[0]}=${missing[0]})`
+        : `save the data as an .npz with arrays named ${missing.map((m) => `'${m}'`).join(", ")}`;
     fail(`the model needs input${missing.length > 1 ? "s" : ""} ${missing.join(", ")} that ${ds.description} does not provide (it has ${names.join(", ")}); ${hint}`);
   }
   return (inputs) => Object.fromEntries(modelInputs.map((m) => [m, inputs[m] ?? fail(`a batch of ${ds.description} has no input '${m}'`)]));

@@ -20,6 +20,12 @@ export interface Dataset {
   readonly classNames?: readonly string[];
   /** What was subtracted from the file's integer labels (1 when they were 1-based), else 0/absent. */
   readonly labelOffset?: number;
+  /** Every entry of the file with its type and shape, for errors when inputs cannot be matched (e.g. "calib.npz holds x float32[100,1,28,28], y int64[100]"). */
+  readonly entries?: string;
+  /** Model input names the user assigned explicitly (--input-key entry=input): each must exist in the model. */
+  readonly assignedInputs?: readonly string[];
+  /** Facts worth telling the user about how the file was read (entries ignored, …). */
+  readonly notes?: readonly string[];
   get(index: number): Promise<Sample>;
 }
 
@@ -49,6 +55,10 @@ export interface DataOptions {
   labelColumn?: string;
   /** Use only the first N samples. */
   limit?: number;
+  /** .npz: the entries that hold inputs, each fed to the model input `input` (default: the entry's own name). */
+  inputKeys?: readonly { key: string; input?: string }[];
+  /** .npz: the entry holding the labels (default: labels, label or y). */
+  labelKey?: string;
   /**
    * Text labels: map them as this (training) dataset did instead of guessing from this file alone,
    * so an evaluation file that lacks some class is scored against the same class indices.

@@ -11,6 +11,7 @@ import { openDataset } from "./open-dataset.js";
 import { batches } from "./batches.js";
 import { POSITIONAL_INPUT } from "./positional-input.js";
 import { fixture } from "./fixture-paths.js";
+import { bindInputs } from "./bind-inputs.js";
 
 function crc32(bytes: Uint8Array): number {
   let crc = ~0;
@@ -137,4 +138,50 @@ test("bad archives give one-line errors that say what to do", async () => {
   await assert.rejects(openDataset(broken), { name: "DataError", message: /b\.npz/ });
   const notNpy = await tempFile("n.npz", handZip({ "a.npy": new Uint8Array([1, 2, 3]) }));
   await assert.rejects(openDataset(notNpy), { message: /n\.npz\[a\] is not a NumPy \.npy file/ });
+});
+
+test("x, y and scalar mean/std: x is the input, y the labels, the scalars are ignored with a note", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "quanta-npz-"));
+  const path = join(dir, "mnist.npz");
+  await writeNpz(path, {
+    x: hostFrom("float32", [3, 2], [0, 1, 2, 3, 4, 5]),
+    y: hostFrom("int64", [3], [7, 8, 9]),
+    mean: hostFrom("float64", [], [0.13]),
+    std: hostFrom("float64", [], [0.3]),
+  });
+  const ds = await openDataset(path);
+  assert.deepEqual(ds.inputNames, ["x"]);
+  assert.equal(ds.size, 3);
+  assert.equal((await ds.get(2)).label, 9);
+  assert.match(ds.notes!.join("\n"), /scalar entries ignored.*mean, std/);
+  // A lone entry feeds a lone model input whatever its name.
+  const bound = bindInputs(ds, ["Input3"])((await ds.get(1)).inputs);
+  assert.deepEqual(Object.keys(bound), ["Input3"]);
+  assert.deepEqual([...bound.Input3!.data], [2, 3]);
+});
+
+test("--input-key picks and renames entries, --label-key the labels; unclear cases list every entry", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "quanta-npz-"));
+  const path = join(dir, "two.npz");
+  await writeNpz(path, {
+    a: hostFrom("float32", [2, 2], [1, 2, 3, 4]),
+    b: hostFrom("float32", [2, 2], [5, 6, 7, 8]),
+    target: hostFrom("int32", [2], [1, 0]),
+    scale: hostFrom("float32", [], [2]),
+  });
+  const picked = await openDataset(path, { inputKeys: [{ key: "b", input: "Input3" }], labelKey: "target" });
+  assert.deepEqual(picked.inputNames, ["Input3"]);
+  assert.deepEqual([...(await picked.get(1)).inputs.Input3!.data], [7, 8]);
+  assert.equal((await picked.get(1)).label, 0);
+  assert.match(picked.notes!.join(), /entries not used: a, scale/);
+  assert.throws(() => bindInputs(picked, ["input"]), /--input-key assigns 'Input3', which the model does not take \(its inputs: input\)/);
+  // Two candidate arrays and a model input named neither: the error lists name, dtype and shape of each entry.
+  const both = await openDataset(path, { labelKey: "target" });
+  assert.deepEqual(both.inputNames, ["a", "b"]);
+  assert.throws(() => bindInputs(both, ["Input3"]), /two\.npz holds a float32\[2,2\], b float32\[2,2\], target int32\[2\], scale float32 scalar; say which entry feeds which input with --input-key/);
+  // ...while an entry named like the model input is picked by name.
+  assert.deepEqual(Object.keys(bindInputs(both, ["b"])((await both.get(0)).inputs)), ["b"]);
+  await assert.rejects(openDataset(path, { inputKeys: [{ key: "c" }] }), { message: /--input-key c: two\.npz has no entry 'c'; it holds a float32\[2,2\]/ });
+  await assert.rejects(openDataset(path, { inputKeys: [{ key: "scale" }] }), { message: /--input-key scale: two\.npz\[scale\] is a scalar/ });
+  await assert.rejects(openDataset(path, { labelKey: "label" }), { message: /has no array 'label' for labels.*pass an existing key to --label-key/ });
 });

@@ -12,6 +12,9 @@ export function takeFirst(ds: Dataset, limit: number): Dataset {
     hasLabels: ds.hasLabels,
     ...(ds.classNames ? { classNames: ds.classNames } : {}),
     ...(ds.labelOffset !== undefined ? { labelOffset: ds.labelOffset } : {}),
+    ...(ds.entries !== undefined ? { entries: ds.entries } : {}),
+    ...(ds.notes !== undefined ? { notes: ds.notes } : {}),
+    ...(ds.assignedInputs !== undefined ? { assignedInputs: ds.assignedInputs } : {}),
     get: async (index) => {
       checkIndex(index, limit, ds.description);
       return ds.get(index);

@@ -35,9 +35,11 @@ export function registerCompare(program: Command): void {
     const kernels = await checkKernels(float, quant, ds, r, { samples: f.samples });
     if (kernels.warning) r.warnings.push(kernels.warning);
     if (random) r.warnings.push("compared on random inputs; pass --data for real samples");
-    if (f.json) return void process.stdout.write(JSON.stringify({ float: floatPath, quantized: quantPath, ...r }, null, 2) + "\n");
+    const notes = ds.notes ?? [];
+    if (f.json) return void process.stdout.write(JSON.stringify({ float: floatPath, quantized: quantPath, ...(notes.length ? { notes } : {}), ...r }, null, 2) + "\n");
     const lines = [
       `${quantPath} vs ${floatPath} on ${r.samples} sample(s) of ${ds.description}`,
+      ...notes.map((n) => `note: ${n}`),
       table(
         ["output", "SQNR", "max abs error", "cosine", "top-1 agreement"],
         r.outputs.map((o) => [o.name, fmtDb(o.sqnrDb), o.maxAbsError.toPrecision(3), o.cosine.toFixed(5), o.top1Agreement !== undefined ? `${(100 * o.top1Agreement).toFixed(1)}%` : "-"]),

@@ -39,9 +39,10 @@ export function registerEval(program: Command): void {
       onProgress: (done, _t, correct) => bar.update(done, { acc: `${((100 * correct) / done).toFixed(2)}%` }),
     });
     bar.stop();
-    if (f.json) return void process.stdout.write(JSON.stringify({ model: path, data: ds.description, ...r }, null, 2) + "\n");
+    if (f.json) return void process.stdout.write(JSON.stringify({ model: path, data: ds.description, ...(ds.notes?.length ? { notes: ds.notes } : {}), ...r }, null, 2) + "\n");
     process.stdout.write(
       `${path} on ${ds.description}\n` +
+        (ds.notes ?? []).map((n) => `note: ${n}\n`).join("") +
         `top-1 accuracy ${(100 * r.accuracy).toFixed(2)}% (${r.correct}/${r.count}), output "${r.output}", batch ${r.batchSize}, ${r.samplesPerSecond.toFixed(0)} samples/s\n`,
     );
   });

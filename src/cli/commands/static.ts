@@ -101,6 +101,7 @@ export function registerStatic(program: Command): void {
         const count = Object.values(report.quantizedNodes).reduce((a, b) => a + b, 0) + (report.materialized.tables ?? 0);
         return {
           warnings: [...warnings, ...report.warnings],
+          notes: [...(ds.notes ?? [])],
           ...(count === 0 ? { nothingDone: nothingQuantized(report) } : {}),
         };
       },
