@@ -39,6 +39,7 @@ export function registerFuse(program: Command): void {
         return {};
       },
       (float) => verificationData(float, f.data, dataOptions(f), f.verify, f.dim),
+      { verb: "fused", tryInstead: "without --activations (fusion should not change results: please report the model)" },
     );
     const applied = Object.fromEntries(reports.filter((x) => x.applied).map((x) => [x.rule, x.applied]));
     if (f.json) return void process.stdout.write(JSON.stringify({ ...r, applied, rules: reports, passes: records }, null, 2) + "\n");
