@@ -14,6 +14,7 @@ import { registerStatic } from "./commands/static.js";
 import { registerTrain } from "./commands/train.js";
 import { registerDoctor } from "./commands/doctor.js";
 import { packageVersion } from "./version.js";
+import { examplesHelp } from "./examples.js";
 
 export function buildProgram(): Command {
   const program = new Command("quanta")
@@ -32,7 +33,11 @@ export function buildProgram(): Command {
   registerFp16(program);
   registerCompare(program);
   registerDoctor(program);
-  for (const c of program.commands) c.exitOverride().showHelpAfterError("(run with --help for usage)");
+  for (const c of program.commands) {
+    c.exitOverride().showHelpAfterError("(run with --help for usage)");
+    const examples = examplesHelp(c.name());
+    if (examples) c.addHelpText("after", examples);
+  }
   return program;
 }
 
