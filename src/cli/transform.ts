@@ -98,7 +98,8 @@ export async function verificationData(model: Model, dataPath: string | undefine
     const ds = await openDataset(dataPath, options);
     return { ds, random: false, notes: ds.notes ?? [] };
   }
-  return { ds: randomDataset(model, Math.max(n, 1), dims), random: true };
+  // Room for the extended check (confirmTop1) beyond the n samples verification starts with.
+  return { ds: randomDataset(model, Math.max(n, CONFIRM_SAMPLES, 1), dims), random: true };
 }
 
 /** Size on disk of a loaded model's file plus its external data. */
@@ -157,6 +158,13 @@ export async function runTransform(
     const bar = progressBar("verify", Math.min(ds.size, flags.verify), { quiet: flags.json });
     verification = await compareModels(float, model, ds, { samples: flags.verify, runtime, onProgress: (d) => bar.update(d) });
     bar.stop();
+    // A top-1 shortfall on a handful of samples is often one flipped near-tie: look at more before judging.
+    const more = Math.min(ds.size, Math.max(CONFIRM_SAMPLES, 4 * flags.verify));
+    if (verification.top1Agreement !== undefined && 100 * verification.top1Agreement < flags.minTop1 && more > verification.samples) {
+      const first = verification;
+      verification = await compareModels(float, model, ds, { samples: more, runtime });
+      notes.push(`top-1 agreement was ${(100 * first.top1Agreement!).toFixed(1)}% on the first ${first.samples} sample(s), below ${flags.minTop1}%: verified on ${verification.samples} to confirm`);
+    }
     const kernels = await checkKernels(float, model, ds, verification, { samples: flags.verify, runtime });
     if (kernels.warning) warnings.push(kernels.warning);
     if (random) warnings.push("verified on random inputs; pass --data for agreement on real samples");
@@ -202,13 +210,41 @@ export async function runTransform(
   };
 }
 
-/** Why a verification fails the thresholds ("SQNR 3.1 dB < 10 dB, top-1 agreement 52.0% < 90%"), or null. */
+/** Samples verification extends to when top-1 agreement first falls short (see runTransform). */
+export const CONFIRM_SAMPLES = 32;
+
+/**
+ * Why a verification fails the thresholds ("SQNR 3.1 dB < 10 dB, top-1 agreement 5 of 8 (62.5%)
+ * < 90%"), or null. Top-1 agreement fails when it is below the bar beyond sampling noise: a
+ * one-sided binomial test at 5% (with 8 samples, 5 agreeing fails and 6 does not; with 32, 25
+ * fails and 26 does not), so one flipped near-tie among a few samples does not reject a model.
+ */
 export function verificationFailure(v: CompareReport, limits: { minSqnr: number; minTop1: number }): string | null {
   const why: string[] = [];
   // NaN (a NaN or Inf in the outputs) fails: it is never a usable result.
   if (!(v.sqnrDb >= limits.minSqnr)) why.push(Number.isNaN(v.sqnrDb) ? "outputs hold NaN or infinite values (SQNR undefined)" : `SQNR ${v.sqnrDb.toFixed(1)} dB < ${limits.minSqnr} dB`);
-  if (v.top1Agreement !== undefined && !(100 * v.top1Agreement >= limits.minTop1)) why.push(`top-1 agreement ${(100 * v.top1Agreement).toFixed(1)}% < ${limits.minTop1}%`);
+  if (v.top1Agreement !== undefined) {
+    const n = v.samples;
+    const agree = Math.round(v.top1Agreement * n);
+    if (!(100 * v.top1Agreement >= limits.minTop1) && binomialCdf(agree, n, limits.minTop1 / 100) < 0.05) {
+      why.push(`top-1 agreement ${agree} of ${n} (${(100 * v.top1Agreement).toFixed(1)}%) < ${limits.minTop1}%`);
+    }
+  }
   return why.length ? why.join(", ") : null;
+}
+
+/** P(X <= k) for X ~ Binomial(n, p). */
+export function binomialCdf(k: number, n: number, p: number): number {
+  if (k >= n) return 1;
+  if (p <= 0) return 1;
+  if (p >= 1) return 0;
+  let term = Math.pow(1 - p, n); // P(X = 0)
+  let sum = term;
+  for (let i = 1; i <= k; i++) {
+    term *= ((n - i + 1) / i) * (p / (1 - p));
+    sum += term;
+  }
+  return Math.min(1, sum);
 }
 
 function listSome(names: readonly string[], n = 4): string {

@@ -106,7 +106,7 @@ export function registerStatic(program: Command): void {
         };
       },
       (float) => verificationData(float, f.data, dataOptions(f), f.verify, f.dim),
-      { verb: "quantized", tryInstead: "--calibrate percentile or entropy, more --samples of real --data, or --exclude <op or node> for the layers that suffer" },
+      { verb: "quantized", tryInstead: "another --calibrate observer (entropy, percentile, mse), more --samples of real --data, or --exclude <op or node> for the layers that suffer (compare --per-layer shows them)" },
     );
     if (f.json) return void process.stdout.write(JSON.stringify({ ...r, quantization: report }, null, 2) + "\n");
     const q = report!;
