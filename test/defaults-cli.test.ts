@@ -132,7 +132,7 @@ test("a result verification rejects is not written: exit 1, the numbers, what to
   assert.equal(r.code, 1, r.stderr);
   const lines = r.stderr.trim().split("\n");
   assert.equal(lines.length, 1, r.stderr);
-  assert.match(lines[0]!, /^quanta: error: verification failed: SQNR -?\d+\.\d dB < 10 dB, top-1 agreement \d+\.\d% < 90% .* not written\. Try .*--allow-bad/);
+  assert.match(lines[0]!, /^quanta: error: verification failed: SQNR -?\d+\.\d dB < 10 dB, top-1 agreement \d+ of 32 \(\d+\.\d%\) < 90% .* not written\. Try .*--allow-bad/);
   assert.equal(existsSync(out), false);
   const forced = quanta(...bad, "--allow-bad");
   assert.equal(forced.code, 0, forced.stderr);
