@@ -6,6 +6,7 @@ import type { Value } from "../ir/value.js";
 import { DataType, dtypeName, dtypeToHost, rawByteLength } from "../ir/dtype.js";
 import { allocHost, type HostTensor } from "../runtime/host-tensor.js";
 import { QuantaError, quoteName } from "../errors.js";
+import { float32ToFloat16Bits } from "../ir/tensor/float16.js";
 
 /**
  * Most bytes of random data one set of feeds may take. Far above any real sample (a 4K float
@@ -65,6 +66,9 @@ export function randomFeeds(model: Model, plan: InputPlan[], seed = 1): Record<s
     const data = t.data;
     if (p.dtype === DataType.FLOAT || p.dtype === DataType.DOUBLE) {
       for (let i = 0; i < data.length; i++) (data as Float32Array)[i] = rnd();
+    } else if (p.dtype === DataType.FLOAT16) {
+      // The same [0, 1) values as float32 inputs get, as float16 bits (a float16 model's inputs).
+      for (let i = 0; i < data.length; i++) (data as Uint16Array)[i] = float32ToFloat16Bits(rnd());
     } else if (p.dtype === DataType.INT64 || p.dtype === DataType.INT32) {
       const limit = indexLimit(v);
       const fill = /mask/i.test(p.name) ? () => 1 : limit ? () => Math.floor(rnd() * limit) : () => 0;
