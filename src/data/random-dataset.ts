@@ -4,7 +4,7 @@
 import type { Model } from "../ir/model.js";
 import type { Dataset, Sample } from "./dataset.js";
 import { planInputs, randomFeeds } from "../evaluate/random-inputs.js";
-import type { HostTensor } from "../runtime/host-tensor.js";
+import { elementCount, type HostTensor } from "../runtime/host-tensor.js";
 
 export function randomDataset(model: Model, size: number, dims: Record<string, number> = {}, seed = 1): Dataset {
   // One sample per row: batch-like leading dims are 1 and dropped from each sample.
@@ -20,7 +20,11 @@ export function randomDataset(model: Model, size: number, dims: Record<string, n
     async get(i: number): Promise<Sample> {
       const feeds = randomFeeds(model, inputs, seed + i * 7919);
       const out: Record<string, HostTensor> = {};
-      for (const [k, t] of Object.entries(feeds)) out[k] = { ...t, dims: t.dims.slice(1) };
+      // A fixed leading dim (e.g. [3, 4, 5]) is the batch the model runs: a sample is one row of it.
+      for (const [k, t] of Object.entries(feeds)) {
+        const dims = t.dims.slice(1);
+        out[k] = { ...t, dims, data: t.data.subarray(0, elementCount(dims)) as HostTensor["data"] };
+      }
       return { inputs: out };
     },
   };
