@@ -237,3 +237,21 @@ test("as a pass: stats ride on the result and the run is recorded", async () => 
   const again = await convertToFloat16().run(m2);
   assert.equal(again.modified, false, "nothing float32 is left to convert");
 });
+
+test("models older than opset 6 are refused in one line (Cast's 'to' was a string)", () => {
+  const { model, builder: b } = createModel({ opset: 1, irVersion: 3 });
+  b.output(b.op("GlobalAveragePool", [b.input("x", DataType.FLOAT, [1, 3, 5, 5])]), "y");
+  assert.throws(() => convertModelToFloat16(model, { keepIoTypes: true }), (e: Error) => e.name === "QuantaError" && /need opset 6 or later; the model uses opset 1/.test(e.message));
+});
+
+test("ops whose schema or ONNX Runtime kernel has no float16 (Celu, IsInf before opset 20, MeanVarianceNormalization) stay float32 and the model loads", async () => {
+  for (const [op, opset] of [["Celu", 13], ["IsInf", 13], ["MeanVarianceNormalization", 13]] as const) {
+    const { model, builder: b } = createModel({ opset });
+    const x = b.input("x", DataType.FLOAT, [1, 2, 2, 2]);
+    b.output(b.op(op, [b.op("Relu", [x])]), "y");
+    const stats = convertModelToFloat16(model);
+    assert.equal(stats.keptFloat32ByOp[op], 1, op);
+    const s = await openSession(model);
+    await s.release();
+  }
+});
