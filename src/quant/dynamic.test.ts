@@ -70,3 +70,15 @@ test("dynamic --target wasm keeps residual Adds: the wasm SkipLayerNormalization
   assert.equal(r.residualSums, 0);
   assert.equal(inspectModel(q).opTypes.Sum, undefined);
 });
+
+test("a model that stays below opset 11 is refused in one line instead of getting ops its opset lacks", async () => {
+  const { createModel } = await import("../ir/builder.js");
+  const { Tensor } = await import("../ir/tensor/tensor.js");
+  // Opset 6 cannot be upgraded (broadcast attributes); a weight-only Conv would add Mul-6, which ONNX Runtime has no kernel for.
+  const { model, builder: b } = createModel({ opset: 6, irVersion: 3 });
+  const w = b.initializer("w", Tensor.fromArray(DataType.FLOAT, [8, 4, 3, 3], Float32Array.from({ length: 288 }, (_, i) => Math.sin(i))));
+  b.output(b.op("Conv", [b.input("x", DataType.FLOAT, [1, 4, 8, 8]), w]), "y");
+  await prepareFloat(model);
+  assert.equal(model.opset, 6);
+  assert.throws(() => quantizeDynamic(model, dynamicConfig()), (e: Error) => e.name === "QuantaError" && /opset-11 ops .* the model uses opset 6/.test(e.message));
+});

@@ -12,6 +12,7 @@ import type { Node } from "../ir/node.js";
 import type { Value } from "../ir/value.js";
 import { Tensor } from "../ir/tensor/tensor.js";
 import { DataType } from "../ir/dtype.js";
+import { QuantaError } from "../errors.js";
 import { renameFresh, renameValue } from "../ir/builder.js";
 import { removeUnusedIn } from "../passes/remove-unused.js";
 import { quantizeWeights, type WeightOptions } from "./math.js";
@@ -34,6 +35,10 @@ export interface DynamicReport {
 }
 
 export function quantizeDynamic(model: Model, config: DynamicQuantConfig): DynamicReport {
+  if (model.opset < 11) {
+    // DynamicQuantizeLinear appears at opset 11; the weight-only Mul needs opset 7's broadcasting.
+    throw new QuantaError(`dynamic quantization emits opset-11 ops (DynamicQuantizeLinear); the model uses opset ${model.opset} and could not be upgraded: re-export it with a newer opset`);
+  }
   const g = model.graph;
   const report: DynamicReport = { matmuls: 0, gemms: 0, convs: 0, tables: 0, residualSums: 0, skipped: [] };
   const wanted = (n: Node) => (config.ops ? config.ops.includes(n.opType) : true) && !config.exclude.includes(n.opType) && !(n.name && config.exclude.includes(n.name));
