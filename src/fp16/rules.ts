@@ -2,6 +2,8 @@
 // here stays float32 (casts are placed around it): converting an op whose type constraints or
 // numerics we have not checked could produce a model ONNX Runtime rejects or that drifts.
 
+import type { Node } from "../ir/node.js";
+
 /** The op runs in float16; its float32 inputs and outputs become float16 unless named below. */
 export interface Float16Rule {
   readonly precision: "float16";
@@ -13,6 +15,8 @@ export interface Float16Rule {
   readonly anyTypeInputs?: readonly number[];
   /** The output element type comes from an attribute the pass retargets (Cast `to`, Constant `value`). */
   readonly typedByAttribute?: true;
+  /** Why this particular node must stay float32 after all (an attribute value without a float16 kernel), if it must. */
+  readonly float32When?: (n: Node) => string | undefined;
 }
 
 /** The op stays float32: float16 inputs are cast up before it and its float32 outputs cast down after it. */
@@ -61,8 +65,16 @@ half("ReduceMax", "ReduceMin", "ReduceMean", "ReduceSum", "ReduceL1", "ArgMax", 
 
 // Data movement: values pass through unchanged.
 half("Reshape", "Flatten", "Transpose", "Squeeze", "Unsqueeze", "Concat", "Split", "Slice", "Gather", "GatherElements");
-half("GatherND", "Scatter", "ScatterElements", "ScatterND", "Expand", "Tile", "Pad", "Identity", "Dropout", "DepthToSpace");
+half("GatherND", "Scatter", "Expand", "Tile", "Pad", "Identity", "Dropout", "DepthToSpace");
 half("SpaceToDepth", "Where", "Compress", "ReverseSequence", "Trilu", "Unique", "GridSample", "CenterCropPad");
+
+// Scatters that add or multiply into the data: ONNX Runtime's CPU kernels have no float16
+// reduction (a plain scatter copies and converts).
+const scatterReduction = (n: Node): string | undefined => {
+  const r = n.getAttribute("reduction");
+  return r?.type === "string" && r.value !== "none" ? `ONNX Runtime has no float16 kernel for reduction="${r.value}"` : undefined;
+};
+define("", { precision: "float16", float32When: scatterReduction }, "ScatterElements", "ScatterND");
 
 // Resize/Upsample: roi may be float16 but scales are typed tensor(float) by the spec; roi is
 // kept float32 too so both versions (opset 10: [X, scales]; 11+: [X, roi, scales, sizes]) fit.
