@@ -35,10 +35,6 @@ export interface DynamicReport {
 }
 
 export function quantizeDynamic(model: Model, config: DynamicQuantConfig): DynamicReport {
-  if (model.opset < 11) {
-    // DynamicQuantizeLinear appears at opset 11; the weight-only Mul needs opset 7's broadcasting.
-    throw new QuantaError(`dynamic quantization emits opset-11 ops (DynamicQuantizeLinear); the model uses opset ${model.opset} and could not be upgraded: re-export it with a newer opset`);
-  }
   const g = model.graph;
   const report: DynamicReport = { matmuls: 0, gemms: 0, convs: 0, tables: 0, residualSums: 0, skipped: [] };
   const wanted = (n: Node) => (config.ops ? config.ops.includes(n.opType) : true) && !config.exclude.includes(n.opType) && !(n.name && config.exclude.includes(n.name));
@@ -74,6 +70,12 @@ export function quantizeDynamic(model: Model, config: DynamicQuantConfig): Dynam
   }
   if (config.embeddings && (!config.ops || config.ops.includes("Gather") || config.ops.includes("Slice"))) {
     report.tables = quantizeTables(model, config.weightType, config.minElements);
+  }
+  if (model.opset < 11 && report.matmuls + report.gemms + report.convs + report.tables > 0) {
+    // DynamicQuantizeLinear appears at opset 11, DequantizeLinear at 10, and before opset 7 Mul
+    // does not broadcast (ONNX Runtime has no kernel for it): refuse rather than write a model
+    // whose opset lacks the ops just added. The model is left half-rewritten: discard it.
+    throw new QuantaError(`dynamic quantization adds opset-11 ops (DynamicQuantizeLinear); the model uses opset ${model.opset} and could not be upgraded: re-export it with a newer opset`);
   }
   if (!targetInfo(config.target).skipLayerNorm) report.residualSums = applyRules(model, [layerNormResidualSumRule])[0]!.applied;
   removeUnusedIn(g);
