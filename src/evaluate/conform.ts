@@ -48,6 +48,13 @@ export function conform(t: HostTensor, input: Value, batchSize: number, fixedBat
   const want = input.dtype !== undefined ? dtypeToHost(input.dtype) : t.type;
   if (want !== out.type) out = castHost(out, want, input.name);
   const shape = input.shape;
+  if (shape && shape.length === 0) {
+    // A scalar input has no batch axis: only one sample per run fits it.
+    if (out.dims.length !== 1 || out.dims[0] !== 1) {
+      throw new QuantaError(`input "${input.name}" is a scalar, so the model takes one sample per run, but the batch has shape [${out.dims}]`);
+    }
+    return { ...out, dims: [] };
+  }
   const per = out.dims.slice(1);
   if (shape && shape.slice(1).every((d): d is number => typeof d === "number")) {
     const wantPer = shape.slice(1) as number[];
@@ -59,6 +66,14 @@ export function conform(t: HostTensor, input: Value, batchSize: number, fixedBat
     }
   }
   if (fixedBatch && out.dims[0]! < batchSize) out = padRows(out, batchSize);
+  // Samples are stacked along the first axis of every input; an input whose first dimension is
+  // fixed to something else (a weight fed as an input, a second operand) cannot take that batch.
+  const lead = shape?.[0];
+  if (typeof lead === "number" && lead > 0 && out.dims[0] !== lead) {
+    throw new QuantaError(
+      `input "${input.name}" has a fixed first dimension of ${lead} but the batch has ${out.dims[0]} row(s); quanta stacks samples along the first axis of every input, so all inputs need the same batch dimension`,
+    );
+  }
   return out;
 }
 

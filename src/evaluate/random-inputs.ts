@@ -71,7 +71,10 @@ export function randomFeeds(model: Model, plan: InputPlan[], seed = 1): Record<s
       for (let i = 0; i < data.length; i++) (data as Uint16Array)[i] = float32ToFloat16Bits(rnd());
     } else if (p.dtype === DataType.INT64 || p.dtype === DataType.INT32) {
       const limit = indexLimit(v);
-      const fill = /mask/i.test(p.name) ? () => 1 : limit ? () => Math.floor(rnd() * limit) : () => 0;
+      // A scalar integer that indexes nothing is a size or count (a window length, a step): zero
+      // would make every tensor it sizes empty, which ONNX Runtime 1.30's int8 kernels crash on.
+      const count = p.dims.length === 0 ? () => 1 + Math.floor(rnd() * 8) : () => 0;
+      const fill = /mask/i.test(p.name) ? () => 1 : limit ? () => Math.floor(rnd() * limit) : count;
       for (let i = 0; i < data.length; i++) {
         if (data instanceof BigInt64Array) data[i] = BigInt(fill());
         else (data as Int32Array)[i] = fill();

@@ -237,3 +237,41 @@ test("as a pass: stats ride on the result and the run is recorded", async () => 
   const again = await convertToFloat16().run(m2);
   assert.equal(again.modified, false, "nothing float32 is left to convert");
 });
+
+test("models older than opset 6 are refused in one line (Cast's 'to' was a string)", () => {
+  const { model, builder: b } = createModel({ opset: 1, irVersion: 3 });
+  b.output(b.op("GlobalAveragePool", [b.input("x", DataType.FLOAT, [1, 3, 5, 5])]), "y");
+  assert.throws(() => convertModelToFloat16(model, { keepIoTypes: true }), (e: Error) => e.name === "QuantaError" && /need opset 6 or later; the model uses opset 1/.test(e.message));
+});
+
+test("ops whose schema or ONNX Runtime kernel has no float16 (Celu, IsInf before opset 20, MeanVarianceNormalization) stay float32 and the model loads", async () => {
+  for (const [op, opset] of [["Celu", 13], ["IsInf", 13], ["MeanVarianceNormalization", 13]] as const) {
+    const { model, builder: b } = createModel({ opset });
+    const x = b.input("x", DataType.FLOAT, [1, 2, 2, 2]);
+    b.output(b.op(op, [b.op("Relu", [x])]), "y");
+    const stats = convertModelToFloat16(model);
+    assert.equal(stats.keptFloat32ByOp[op], 1, op);
+    const s = await openSession(model);
+    await s.release();
+  }
+});
+
+test("scatters with a reduction stay float32 (no float16 kernel in ONNX Runtime); plain ones convert", async () => {
+  const cases = [
+    { op: "ScatterElements", reduction: "add", idx: [1, 0], upd: [3, 4], updDims: [1, 2], float32: true, expected: [1, 6, 6, 4] },
+    { op: "ScatterND", reduction: "mul", idx: [0, 1], upd: [3], updDims: [1], float32: true, expected: [1, 6, 3, 4] },
+    { op: "ScatterElements", reduction: undefined, idx: [1, 0], upd: [3, 4], updDims: [1, 2], float32: false, expected: [1, 4, 3, 4] },
+  ];
+  for (const c of cases) {
+    const { model, builder: b } = createModel({ opset: 18 });
+    const data = b.input("data", DataType.FLOAT, [2, 2]);
+    const idx = b.ints(c.idx, "idx");
+    idx.initializer = idx.initializer!.reshape([1, 2]);
+    const upd = b.constant(c.upd, c.updDims, DataType.FLOAT, "upd");
+    b.output(b.op(c.op, [b.op("Relu", [data]), idx, upd], c.reduction ? { reduction: c.reduction } : {}), "y");
+    const stats = convertModelToFloat16(model, { keepIoTypes: true });
+    assert.equal(stats.keptFloat32ByOp[c.op] === 1, c.float32, `${c.op} reduction=${c.reduction}`);
+    const y = (await run(model, { data: f32([2, 2], [1, 2, 3, 4]) })).y!;
+    assert.deepEqual([...hostFloats(y)], c.expected, `${c.op} reduction=${c.reduction}`);
+  }
+});

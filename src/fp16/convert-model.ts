@@ -76,6 +76,10 @@ export interface Float16Stats {
 /** Converts `model` in place and reports what conversion did to values and nodes. */
 export function convertModelToFloat16(model: Model, opts: Float16Options = {}): Float16Stats {
   checkOptions(opts);
+  if (model.opset > 0 && model.opset < 6) {
+    // Cast's `to` was a string before opset 6, and ONNX Runtime runs Cast from opset 6 on.
+    throw new QuantaError(`float16 conversion inserts Cast nodes, which need opset 6 or later; the model uses opset ${model.opset}: re-export it with a newer opset`);
+  }
   const g = model.graph;
   const types = sourceElementTypes(g);
   const plan = new PrecisionPlan(g, types, opts);

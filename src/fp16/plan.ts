@@ -92,6 +92,8 @@ export class PrecisionPlan {
     const rule = this.rules.get(n);
     if (!rule) return domain ? `no float16 rule for ${domain} ops` : "no float16 rule";
     if (rule.precision === "float32") return rule.reason;
+    const conditional = rule.float32When?.(n);
+    if (conditional) return conditional;
     if (n.subgraphs().length) return "subgraph bodies are not converted";
     const big = [...n.inputs, ...n.outputs].find((v) => v && this.isFloat32(v) && this.outOfRange.has(v.name));
     if (big) return `values of ${big.name} leave float16's range (±${FLOAT16_MAX})`;

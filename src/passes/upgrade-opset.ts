@@ -1,7 +1,7 @@
 // Moves a model to a newer default-domain opset when its ops allow it, rewriting the ops whose
 // attributes became inputs on the way (Clip, Slice, Pad, Squeeze, Unsqueeze, ReduceSum, Split,
-// Dropout, TopK). Quantization needs it: QuantizeLinear appears at opset 10 and per-channel
-// DequantizeLinear (axis) at 13. Ops whose meaning changed in ways not rewritten here are
+// Dropout, TopK) or that were renamed (Scatter → ScatterElements). Quantization needs it:
+// QuantizeLinear appears at opset 10 and per-channel DequantizeLinear (axis) at 13. Ops whose meaning changed in ways not rewritten here are
 // reported as the reason the upgrade is not possible; the model is then left unchanged.
 
 import type { Model } from "../ir/model.js";
@@ -123,6 +123,12 @@ function rewrite(g: Graph, n: Node, from: number): boolean {
       if (from >= 10) return false;
       const k = take("k");
       if (k?.type === "int") n.setInput(1, ints("k", [k.value]));
+      return true;
+    }
+    case "Scatter": {
+      // Removed in opset 11; ScatterElements (opset 11) is the same op under a new name.
+      if (from >= 11) return false;
+      n.opType = "ScatterElements";
       return true;
     }
     case "BatchNormalization": {

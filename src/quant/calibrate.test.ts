@@ -32,3 +32,28 @@ test("calibration ranges equal the extremes of the activations over the whole da
     }
   }
 });
+
+test("nothing to observe: no session, no samples, no error", async () => {
+  const { model, builder: b } = createModel({ opset: 17 });
+  // The weight is a graph input: no constant weight, nothing static quantization can plan.
+  b.output(b.op("Conv", [b.input("x", DataType.FLOAT, [1, 1, 4, 4]), b.input("w", DataType.FLOAT, [1, 1, 3, 3])]), "y");
+  const ds = memoryDataset([{ inputs: { x: { type: "float32", dims: [1, 4, 4], data: new Float32Array(16) } } }]);
+  const r = await calibrate(model, [], ds, { observer: "minmax", symmetric: false });
+  assert.equal(r.samples, 0);
+  assert.equal(r.ranges.size, 0);
+});
+
+test("data the float model cannot run on is a one-line QuantaError naming the samples", async () => {
+  const { model, builder: b } = createModel({ opset: 17 });
+  const x = b.input("x", DataType.FLOAT, ["batch", 6]);
+  const shape = b.input("shape", DataType.INT64, ["batch"]);
+  const y = b.op("Reshape", [x, shape]);
+  b.output(b.op("Relu", [y]), "z");
+  const ds = memoryDataset([
+    { inputs: { x: { type: "float32", dims: [6], data: new Float32Array(6) }, shape: { type: "int64", dims: [], data: BigInt64Array.from([7n]) } } },
+  ]);
+  await assert.rejects(
+    calibrate(model, [y], ds, { observer: "minmax", samples: 1, symmetric: false }),
+    (e: Error) => e.name === "QuantaError" && /^calibration: ONNX Runtime fails running the model on samples 0\.\.0 of/.test(e.message),
+  );
+});

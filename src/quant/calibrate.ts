@@ -15,6 +15,8 @@ import { bindInputs } from "../data/bind-inputs.js";
 import { conformFeeds, runBatch } from "../evaluate/conform.js";
 import { createObserver, type Observer, type ObserverKind, type ObserverOptions } from "../calib/index.js";
 import type { Range } from "./params.js";
+import type { HostTensor } from "../runtime/host-tensor.js";
+import { QuantaError } from "../errors.js";
 
 export interface CalibrationOptions {
   observer: ObserverKind;
@@ -79,7 +81,14 @@ export async function calibrate(model: Model, tensors: readonly Value[], ds: Dat
   const observe = async (indices: number[]): Promise<void> => {
     const batch = collate(ds, await Promise.all(indices.map((i) => ds.get(i))), indices);
     const feeds = conformFeeds(bind(batch.inputs), inputs, batchSize, fixed);
-    const res = await session.run(feeds, names);
+    let res: Record<string, HostTensor>;
+    try {
+      res = await session.run(feeds, names);
+    } catch (e) {
+      // The float model itself fails on these samples (e.g. shape or index inputs that the
+      // data does not fill sensibly): a problem with the data, told in one line.
+      throw new QuantaError(`calibration: ONNX Runtime fails running the model on samples ${indices[0]}..${indices[indices.length - 1]} of ${ds.description}: ${String((e as Error)?.message ?? e).split("\n")[0]}`);
+    }
     runs++;
     const pending = new Map<string, { min?: number; max?: number }>();
     for (const o of outputs) {

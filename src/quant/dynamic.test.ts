@@ -70,3 +70,20 @@ test("dynamic --target wasm keeps residual Adds: the wasm SkipLayerNormalization
   assert.equal(r.residualSums, 0);
   assert.equal(inspectModel(q).opTypes.Sum, undefined);
 });
+
+test("a model that stays below opset 11 is refused in one line instead of getting ops its opset lacks; with nothing to quantize it passes", async () => {
+  const { createModel } = await import("../ir/builder.js");
+  const { Tensor } = await import("../ir/tensor/tensor.js");
+  // Opset 6 cannot be upgraded (broadcast attributes); a weight-only Conv would add Mul-6, which ONNX Runtime has no kernel for.
+  const { model, builder: b } = createModel({ opset: 6, irVersion: 3 });
+  const w = b.initializer("w", Tensor.fromArray(DataType.FLOAT, [16, 8, 3, 3], Float32Array.from({ length: 1152 }, (_, i) => Math.sin(i))));
+  b.output(b.op("Conv", [b.input("x", DataType.FLOAT, [1, 8, 8, 8]), w]), "y");
+  await prepareFloat(model);
+  assert.equal(model.opset, 6);
+  assert.throws(() => quantizeDynamic(model, dynamicConfig()), (e: Error) => e.name === "QuantaError" && /adds opset-11 ops .* the model uses opset 6/.test(e.message));
+  const small = createModel({ opset: 6, irVersion: 3 });
+  const w2 = small.builder.initializer("w", Tensor.fromArray(DataType.FLOAT, [2, 1, 3, 3], new Float32Array(18).fill(0.5)));
+  small.builder.output(small.builder.op("Conv", [small.builder.input("x", DataType.FLOAT, [1, 1, 4, 4]), w2]), "y");
+  const r = quantizeDynamic(small.model, dynamicConfig());
+  assert.equal(r.convs, 0, "an 18-element weight stays float: nothing added, nothing refused");
+});

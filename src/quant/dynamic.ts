@@ -12,6 +12,7 @@ import type { Node } from "../ir/node.js";
 import type { Value } from "../ir/value.js";
 import { Tensor } from "../ir/tensor/tensor.js";
 import { DataType } from "../ir/dtype.js";
+import { QuantaError } from "../errors.js";
 import { renameFresh, renameValue } from "../ir/builder.js";
 import { removeUnusedIn } from "../passes/remove-unused.js";
 import { quantizeWeights, type WeightOptions } from "./math.js";
@@ -46,6 +47,12 @@ export function quantizeDynamic(model: Model, config: DynamicQuantConfig): Dynam
   quantizeGraph(g, config, report);
   if (config.embeddings && (!config.ops || config.ops.includes("Gather") || config.ops.includes("Slice"))) {
     report.tables = quantizeTablesIn(g, config.weightType, config.minElements, true, report);
+  }
+  if (model.opset < 11 && report.matmuls + report.gemms + report.convs + report.tables > 0) {
+    // DynamicQuantizeLinear appears at opset 11, DequantizeLinear at 10, and before opset 7 Mul
+    // does not broadcast (ONNX Runtime has no kernel for it): refuse rather than write a model
+    // whose opset lacks the ops just added. The model is left half-rewritten: discard it.
+    throw new QuantaError(`dynamic quantization adds opset-11 ops (DynamicQuantizeLinear); the model uses opset ${model.opset} and could not be upgraded: re-export it with a newer opset`);
   }
   if (!targetInfo(config.target).skipLayerNorm) report.residualSums = applyRules(model, [layerNormResidualSumRule])[0]!.applied;
   removeUnusedIn(g);

@@ -54,6 +54,9 @@ export function planStatic(model: Model, config: StaticQuantConfig): QuantPlan {
     if (config.exclude.includes(n.opType) || (n.name && config.exclude.includes(n.name))) return "excluded";
     if (config.ops && !config.ops.includes(n.opType)) return "not in --ops";
     if (rule.optIn && !config.quantizeAll) return "kept float by default (--quantize-all to try)";
+    // Scalar arithmetic computes sizes and steps (a window length for Range): no speed to win,
+    // and rounding it changes shapes.
+    if (n.outputs.length > 0 && n.outputs.every((o) => o.shape?.length === 0)) return "a scalar result (size arithmetic)";
     return rule.check?.(n, g) ?? null;
   };
 

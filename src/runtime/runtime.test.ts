@@ -6,6 +6,9 @@ import { Tensor } from "../ir/tensor/tensor.js";
 import { openSession } from "./session.js";
 import { webRuntime } from "./web.js";
 import { nodeRuntime } from "./node.js";
+import { create } from "@bufbuild/protobuf";
+import { TypeProtoSchema } from "../ir/serde/gen/onnx/onnx_pb.js";
+import { QuantaError } from "../errors.js";
 
 function tinyConvNet() {
   const { model, builder: b } = createModel({ opset: 17 });
@@ -47,4 +50,23 @@ test("a model ONNX Runtime rejects gives a one-line error", async () => {
   const x = b.input("x", DataType.FLOAT, [2]);
   b.output(b.op("NoSuchOp", [x]), "y");
   await assert.rejects(openSession(model), (e: Error) => /ONNX Runtime cannot load the model/.test(e.message) && !e.message.includes("\n"));
+});
+
+test("sequence outputs are never fetched (onnxruntime-node crashes on them); asking for one is a one-line error", async () => {
+  const { model, builder: b } = createModel({ opset: 17 });
+  const x = b.input("x", DataType.FLOAT, [2]);
+  b.output(b.op("Relu", [x]), "y");
+  const seq = b.op("SequenceConstruct", [x]);
+  seq.type = { kind: "other", opaque: create(TypeProtoSchema, { value: { case: "sequenceType", value: { elemType: create(TypeProtoSchema, { value: { case: "tensorType", value: { elemType: DataType.FLOAT } } }) } } }) };
+  b.output(seq, "seq");
+  const s = await openSession(model);
+  try {
+    const feeds = { x: { type: "float32" as const, dims: [2], data: Float32Array.from([-1, 2]) } };
+    const all = await s.run(feeds);
+    assert.deepEqual(Object.keys(all), ["y"]);
+    assert.deepEqual([...(all.y!.data as Float32Array)], [0, 2]);
+    await assert.rejects(s.run(feeds, ["seq"]), (e: Error) => e instanceof QuantaError && /"seq" is a sequence, map or optional value/.test(e.message));
+  } finally {
+    await s.release();
+  }
 });

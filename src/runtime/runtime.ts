@@ -3,6 +3,7 @@
 
 import type * as ortCommon from "onnxruntime-common";
 import type { HostTensor, HostType } from "./host-tensor.js";
+import { QuantaError } from "../errors.js";
 
 export type OptimizationLevel = "disabled" | "basic" | "extended" | "all";
 
@@ -60,13 +61,19 @@ export function ortRuntime(ort: Ort, name: string, extra: Partial<ortCommon.Infe
 }
 
 function wrapSession(ort: Ort, s: ortCommon.InferenceSession): RuntimeSession {
+  // Sequence, map and optional outputs: onnxruntime-node 1.30 crashes the process (SIGSEGV) when
+  // asked to return one, so they are never fetched.
+  const nonTensor = new Set((s.outputMetadata ?? []).filter((m) => !m.isTensor).map((m) => m.name));
+  const tensorOutputs = s.outputNames.filter((n) => !nonTensor.has(n));
   return {
     inputNames: s.inputNames,
     outputNames: s.outputNames,
     async run(feeds, outputs) {
+      const bad = (outputs ?? []).find((n) => nonTensor.has(n));
+      if (bad !== undefined) throw new QuantaError(`output "${bad}" is a sequence, map or optional value; quanta reads tensor outputs only`);
       const ortFeeds: Record<string, ortCommon.Tensor> = {};
       for (const [k, t] of Object.entries(feeds)) ortFeeds[k] = new ort.Tensor(t.type as never, t.data as never, t.dims as number[]);
-      const res = outputs ? await s.run(ortFeeds, outputs as string[]) : await s.run(ortFeeds);
+      const res = await s.run(ortFeeds, (outputs ?? tensorOutputs) as string[]);
       const out: Record<string, HostTensor> = {};
       for (const [k, t] of Object.entries(res)) {
         out[k] = { type: t.type as HostType, dims: [...t.dims], data: t.data as HostTensor["data"] };
