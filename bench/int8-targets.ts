@@ -2,8 +2,6 @@
 // same Q/DQ graph computes in float (ORT optimizations off: Q/DQ as float math, which is what a
 // CPU whose int8 kernels never saturate — VNNI, AMX, ARM, wasm — computes up to rounding).
 
-import { execFileSync } from "node:child_process";
-import { join } from "node:path";
 import { loadModel } from "../src/ir/serde/load.js";
 import { openDataset } from "../src/data/open-dataset.js";
 import { randomDataset } from "../src/data/random-dataset.js";
@@ -12,7 +10,7 @@ import { evaluateAccuracy } from "../src/evaluate/accuracy.js";
 import { compareModels } from "../src/verify/compare.js";
 import { planInputs, randomFeeds } from "../src/evaluate/random-inputs.js";
 import { interleavedLatency } from "./interleaved.js";
-import type { PtqCase } from "./ptq.js";
+import { writeVariant, type PtqCase } from "./ptq.js";
 
 export interface TargetRow {
   model: string;
@@ -37,12 +35,7 @@ const VARIANTS: { variant: string; args: (c: PtqCase) => string[]; bert?: boolea
 export async function targetRows(c: PtqCase, dir: string, log: (s: string) => void): Promise<TargetRow[]> {
   const bert = c.name.startsWith("bert");
   const paths: Record<string, string> = { fp32: c.path };
-  for (const v of VARIANTS.filter((v) => !v.bert || bert)) {
-    const out = join(dir, `${c.name.replace(/\W+/g, "-")}-${v.variant.replace(/\W+/g, "-")}.onnx`);
-    log(`  ${c.name}: ${v.variant}`);
-    execFileSync(process.execPath, ["bin/quanta.js", ...v.args(c), c.path, "-o", out, "--verify", "0", "--force", "--json"], { encoding: "utf8", maxBuffer: 64 << 20 });
-    paths[v.variant] = out;
-  }
+  for (const v of VARIANTS.filter((v) => !v.bert || bert)) paths[v.variant] = writeVariant(c, dir, v, log, "targets-").path;
   const models = Object.fromEntries(Object.entries(paths).map(([k, p]) => [k, loadModel(p)]));
   const fp32 = models.fp32!;
   const dims = Object.fromEntries(Object.entries(c.dims).filter(([k]) => fp32.graph.inputs.some((v) => v.shape?.includes(k))));

@@ -51,7 +51,13 @@ export interface PtqRow {
   toolPeakRss?: number;
 }
 
-const VARIANTS: { variant: string; args: (c: PtqCase) => string[] }[] = [
+export interface Variant {
+  variant: string;
+  args: (c: PtqCase) => string[];
+}
+
+/** The ptq table's variants, also run in onnxruntime-web by the web suite. */
+export const VARIANTS: Variant[] = [
   { variant: "dynamic int8", args: () => ["dynamic"] },
   { variant: "static QDQ", args: (c) => ["static", "--data", c.calibration.data, ...c.calibration.flags] },
   { variant: "static QOp", args: (c) => ["static", "--format", "qop", "--data", c.calibration.data, ...c.calibration.flags] },
@@ -123,17 +129,23 @@ interface CliResult {
   peakRssBytes: number;
 }
 
+/** Writes one variant of a case's model with the quanta CLI (no verification); returns its path and JSON report. */
+export function writeVariant(c: PtqCase, dir: string, v: Variant, log: (s: string) => void, prefix = ""): { path: string; result: unknown } {
+  const path = join(dir, `${prefix}${c.name.replace(/\W+/g, "-")}-${v.variant.replace(/\W+/g, "-")}.onnx`);
+  log(`  ${c.name}: ${v.variant}`);
+  const stdout = execFileSync(process.execPath, ["bin/quanta.js", ...v.args(c), c.path, "-o", path, "--verify", "0", "--force", "--json"], { encoding: "utf8", maxBuffer: 64 << 20 });
+  return { path, result: JSON.parse(stdout) };
+}
+
 /** `only`: run just these variants (and fp32), e.g. ["dynamic int8"] to re-measure one row. */
 export async function runPtqCase(c: PtqCase, dir: string, log: (s: string) => void, only?: readonly string[]): Promise<PtqRow[]> {
   const fp32Bytes = statSync(c.path).size;
   const paths: Record<string, string> = { fp32: c.path };
   const tool: Record<string, CliResult> = {};
   for (const v of VARIANTS.filter((v) => !only || only.includes(v.variant))) {
-    const out = join(dir, `${c.name.replace(/\W+/g, "-")}-${v.variant.replace(/\W+/g, "-")}.onnx`);
-    log(`  ${c.name}: ${v.variant}`);
-    const stdout = execFileSync(process.execPath, ["bin/quanta.js", ...v.args(c), c.path, "-o", out, "--verify", "0", "--force", "--json"], { encoding: "utf8", maxBuffer: 64 << 20 });
-    tool[v.variant] = JSON.parse(stdout) as CliResult;
-    paths[v.variant] = out;
+    const r = writeVariant(c, dir, v, log);
+    tool[v.variant] = r.result as CliResult;
+    paths[v.variant] = r.path;
   }
   const models = Object.fromEntries(Object.entries(paths).map(([k, p]) => [k, loadModel(p)]));
   const fp32 = models.fp32!;

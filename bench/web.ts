@@ -2,8 +2,6 @@
 // does it agree with onnxruntime-node on the same inputs, and its latency against fp32 in wasm
 // (interleaved, medians).
 
-import { execFileSync } from "node:child_process";
-import { join } from "node:path";
 import { loadModel } from "../src/ir/serde/load.js";
 import { randomDataset } from "../src/data/random-dataset.js";
 import { openDataset } from "../src/data/open-dataset.js";
@@ -11,7 +9,7 @@ import { compareModels } from "../src/verify/compare.js";
 import { planInputs, randomFeeds } from "../src/evaluate/random-inputs.js";
 import { webRuntime } from "../src/runtime/web.js";
 import { interleavedLatency } from "./interleaved.js";
-import type { PtqCase } from "./ptq.js";
+import { VARIANTS, writeVariant, type PtqCase } from "./ptq.js";
 
 export interface WebRow {
   model: string;
@@ -25,22 +23,11 @@ export interface WebRow {
   error?: string;
 }
 
-const VARIANTS: { variant: string; args: (c: PtqCase) => string[] }[] = [
-  { variant: "dynamic int8", args: () => ["dynamic"] },
-  { variant: "static QDQ", args: (c) => ["static", "--data", c.calibration.data, ...c.calibration.flags] },
-  { variant: "static QOp", args: (c) => ["static", "--format", "qop", "--data", c.calibration.data, ...c.calibration.flags] },
-  { variant: "fp16", args: () => ["fp16", "--keep-io-types"] },
-];
 
 export async function webRows(c: PtqCase, dir: string, log: (s: string) => void): Promise<WebRow[]> {
   const web = await webRuntime();
   const paths: Record<string, string> = { fp32: c.path };
-  for (const v of VARIANTS) {
-    const out = join(dir, `web-${c.name.replace(/\W+/g, "-")}-${v.variant.replace(/\W+/g, "-")}.onnx`);
-    log(`  ${c.name}: ${v.variant}`);
-    execFileSync(process.execPath, ["bin/quanta.js", ...v.args(c), c.path, "-o", out, "--verify", "0", "--force", "--json"], { encoding: "utf8", maxBuffer: 64 << 20 });
-    paths[v.variant] = out;
-  }
+  for (const v of VARIANTS) paths[v.variant] = writeVariant(c, dir, v, log, "web-").path;
   const models = Object.fromEntries(Object.entries(paths).map(([k, p]) => [k, loadModel(p)]));
   const fp32 = models.fp32!;
   const dims = Object.fromEntries(Object.entries(c.dims).filter(([k]) => fp32.graph.inputs.some((v) => v.shape?.includes(k))));
