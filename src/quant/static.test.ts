@@ -138,3 +138,28 @@ test("the QDQ graph is valid unfused: with ONNX Runtime's optimizations off it r
   const step = Math.max(...fused.map(Math.abs)) / 100;
   for (let i = 0; i < fused.length; i++) assert.ok(Math.abs(fused[i]! - unfused[i]!) < step, `${i}: ${fused[i]} vs ${unfused[i]}`);
 });
+
+test("nodes listed out of order (valid ONNX) quantize, convert and fuse like sorted ones", async () => {
+  const { convertModelToFloat16 } = await import("../fp16/index.js");
+  const { quantizeDynamic } = await import("./dynamic.js");
+  const { prepareFloat } = await import("./static.js");
+  const { dynamicConfig } = await import("./dynamic-config.js");
+  const float = buildZooModel("resnet-tiny");
+  const shuffled = () => {
+    const m = copy(float);
+    m.graph.nodes.reverse(); // a Relu now comes before the Conv it would be folded into
+    return parseModel(serializeModel(m));
+  };
+  const ds = randomDataset(float, 4);
+  const s = shuffled();
+  await quantizeStatic(s, ds, { config: staticConfig(), calibration: { observer: "minmax", samples: 4 } });
+  const d = shuffled();
+  await prepareFloat(d);
+  quantizeDynamic(d, dynamicConfig({}));
+  const h = shuffled();
+  convertModelToFloat16(h, { keepIoTypes: true });
+  for (const m of [s, d, h]) {
+    const cmp = await compareModels(float, m, randomDataset(float, 2), { samples: 2 });
+    assert.ok(cmp.sqnrDb > 25, `SQNR ${cmp.sqnrDb}`);
+  }
+});
