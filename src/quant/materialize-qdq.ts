@@ -111,7 +111,7 @@ function gemmOutputAxis(n: Node, rank: number): number {
 
 function quantizeWeight(g: Graph, w: Value, axis: number | null, qtype: QType, symmetric: boolean, pairs: { pairLimit?: number; outputAxis?: number }): QParams[] {
   const t = g.constantValue(w)!;
-  const q = quantizeWeights(t.toFloat32(), t.dims, axis, { qtype, symmetric, ...pairs });
+  const q = quantizeWeights(t.toFloat32(), t.dims, axis, { qtype, symmetric, ...pairs, name: w.name });
   const qv = g.addInitializer(`${w.name}_quantized`, quantizedTensor(qtype, t.dims, q.values));
   const { scale, zp } = paramInitializers(g, w.name, q.params, qtype);
   const first = w.uses[0]?.node;
