@@ -144,18 +144,19 @@ function mlp(): Model {
   return model;
 }
 
-/** If on a bool input: the branches read an outer MatMul weight and value. */
+/** If on a condition computed from the input; the branches read an outer MatMul weight and value. */
 function ifModel(): Model {
   const { model, builder: b } = createModel({ opset: 17 });
-  const x = b.input("x", DataType.FLOAT, [2, 32]);
-  const cond = b.input("cond", DataType.BOOL, []);
+  const x = b.input("x", DataType.FLOAT, ["batch", 32]);
   const w = b.initializer("w", Tensor.fromArray(DataType.FLOAT, [32, 32], weights(1024, 5)));
   const h = b.op("MatMul", [x, w], {}, { name: "mm_outer" });
+  // A scalar condition (an input would be stacked into a batch along with x).
+  const cond = b.op("Greater", [b.op("ReduceSum", [x], { keepdims: attr.int(0) }, { name: "total" }), b.constant([0], [], DataType.FLOAT, "zero")], {}, { name: "cond" });
   const branch = (name: string, op: string) => {
     const g = model.graph.createSubgraph(name);
     const inner = g.addNode("MatMul", [h, w], {}, { name: `${name}_mm` }).output(0);
     const out = g.addNode(op, [inner], {}, { name: `${name}_act` }).output(0);
-    out.type = { kind: "tensor", dtype: DataType.FLOAT, shape: [2, 32] };
+    out.type = { kind: "tensor", dtype: DataType.FLOAT, shape: ["batch", 32] };
     g.addOutput(out);
     return g;
   };
