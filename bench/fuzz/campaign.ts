@@ -18,6 +18,8 @@ export interface CampaignOptions {
   /** Mutant indices to run. */
   indices: number[];
   commands: CommandName[];
+  /** The commands mutant `index` runs (default: all of `commands`). */
+  commandsFor?: (index: number) => readonly CommandName[];
   jobs: number;
   mode: "spawn" | "worker";
   seeds: "all" | "small";
@@ -179,7 +181,7 @@ export async function runCampaign(o: CampaignOptions): Promise<Summary> {
           const kind = k.split(":")[0]!;
           summary.mutationKinds[kind] = (summary.mutationKinds[kind] ?? 0) + 1;
         }
-        for (const command of o.commands) {
+        for (const command of o.commandsFor?.(index) ?? o.commands) {
           const { args, r, cls, reason } = await runOne(runner, command, join(dir, "model", m.file), seed, join(dir, "model"), index);
           summary.runs++;
           summary.counts[command]![cls]++;
