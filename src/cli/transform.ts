@@ -222,7 +222,7 @@ export const CONFIRM_SAMPLES = 32;
 export function verificationFailure(v: CompareReport, limits: { minSqnr: number; minTop1: number }): string | null {
   const why: string[] = [];
   // NaN (a NaN or Inf in the outputs) fails: it is never a usable result.
-  if (!(v.sqnrDb >= limits.minSqnr)) why.push(Number.isNaN(v.sqnrDb) ? "outputs hold NaN or infinite values (SQNR undefined)" : `SQNR ${v.sqnrDb.toFixed(1)} dB < ${limits.minSqnr} dB`);
+  if (!(v.sqnrDb >= limits.minSqnr)) why.push(Number.isNaN(v.sqnrDb) ? "NaN or infinite outputs" : `SQNR ${v.sqnrDb.toFixed(1)} dB < ${limits.minSqnr} dB`);
   if (v.top1Agreement !== undefined) {
     const n = v.samples;
     const agree = Math.round(v.top1Agreement * n);

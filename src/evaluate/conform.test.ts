@@ -22,3 +22,13 @@ test("an input whose fixed first dim differs from the batch is a one-line error,
   const x = b.input("x", DataType.FLOAT, ["batch", 3]);
   assert.deepEqual(conform(f32([5, 3]), x, 8, false).dims, [5, 3], "symbolic batch: any row count");
 });
+
+test("a fixed batch too large to pad to is refused before allocating (was 'Invalid typed array length')", () => {
+  const { builder: b } = createModel({ opset: 17 });
+  const x = b.input("x", DataType.FLOAT, [2147483647, 16]);
+  const batch = { type: "float32" as const, dims: [2, 16], data: new Float32Array(32) };
+  assert.throws(() => conform(batch, x, 2147483647, true), (e: Error) => e instanceof QuantaError && /^input "x" has a fixed batch of 2147483647: one run of it takes 131072 MB \(limit 256 MB\)/.test(e.message));
+  // An ordinary fixed batch is still padded.
+  const y = b.input("y", DataType.FLOAT, [4, 16]);
+  assert.deepEqual(conform(batch, y, 4, true).dims, [4, 16]);
+});

@@ -3,7 +3,8 @@
 import type { Value } from "../ir/value.js";
 import { dtypeToHost } from "../ir/dtype.js";
 import { elementCount, type HostTensor } from "../runtime/host-tensor.js";
-import { QuantaError } from "../errors.js";
+import { QuantaError, quoteName } from "../errors.js";
+import { MAX_RANDOM_FEED_BYTES } from "./random-inputs.js";
 import { float32ToFloat16Bits } from "../ir/tensor/float16.js";
 
 /** Conforms every feed to its model input (`inputs` are the model's graph inputs). */
@@ -65,7 +66,7 @@ export function conform(t: HostTensor, input: Value, batchSize: number, fixedBat
       out = { ...out, dims: [out.dims[0]!, ...wantPer] };
     }
   }
-  if (fixedBatch && out.dims[0]! < batchSize) out = padRows(out, batchSize);
+  if (fixedBatch && out.dims[0]! < batchSize) out = padRows(out, batchSize, input.name);
   // Samples are stacked along the first axis of every input; an input whose first dimension is
   // fixed to something else (a weight fed as an input, a second operand) cannot take that batch.
   const lead = shape?.[0];
@@ -89,8 +90,14 @@ function castHost(t: HostTensor, type: HostTensor["type"], name: string): HostTe
 }
 
 /** Repeats the last sample to fill a fixed batch; the extra rows' predictions are ignored. */
-function padRows(t: HostTensor, rows: number): HostTensor {
+function padRows(t: HostTensor, rows: number, name: string): HostTensor {
   const per = t.data.length / t.dims[0]!;
+  const bytes = (t.data.byteLength / t.dims[0]!) * rows;
+  if (bytes > MAX_RANDOM_FEED_BYTES) {
+    throw new QuantaError(
+      `input ${quoteName(name)} has a fixed batch of ${rows}: one run of it takes ${(bytes / 2 ** 20).toFixed(0)} MB (limit ${MAX_RANDOM_FEED_BYTES / 2 ** 20} MB); check the model's input shape (axis 0)`,
+    );
+  }
   const Ctor = t.data.constructor as new (n: number) => HostTensor["data"];
   const data = new Ctor(per * rows);
   (data as Float32Array).set(t.data as Float32Array);

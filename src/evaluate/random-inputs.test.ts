@@ -18,3 +18,12 @@ test("float16 inputs get the same [0, 1) values float32 inputs get, as float16",
   assert.ok(b.some((v) => v > 0.5), "not tiny subnormals from raw random bits");
   for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i]! - b[i]!) <= 2 ** -11, `${i}: ${a[i]} vs ${b[i]}`);
 });
+
+test("random feeds for every integer width, uint64 included (was 'Cannot convert 0 to a BigInt')", () => {
+  const { model, builder: b } = createModel({ opset: 17 });
+  const types = [DataType.UINT64, DataType.INT64, DataType.UINT32, DataType.INT32, DataType.UINT16, DataType.INT16, DataType.UINT8, DataType.INT8, DataType.BOOL, DataType.FLOAT16, DataType.DOUBLE];
+  for (const t of types) b.output(b.op("Identity", [b.input(`in_${t}`, t, [3])]), `out_${t}`);
+  const feeds = randomFeeds(model, planInputs(model).inputs);
+  for (const t of types) assert.equal(feeds[`in_${t}`]!.data.length, 3, `type ${t}`);
+  assert.equal(typeof feeds[`in_${DataType.UINT64}`]!.data[0], "bigint");
+});

@@ -79,6 +79,8 @@ export function randomFeeds(model: Model, plan: InputPlan[], seed = 1): Record<s
         if (data instanceof BigInt64Array) data[i] = BigInt(fill());
         else (data as Int32Array)[i] = fill();
       }
+    } else if (data instanceof BigUint64Array) {
+      for (let i = 0; i < data.length; i++) data[i] = BigInt(Math.floor(rnd() * 256));
     } else if (p.dtype === DataType.BOOL) {
       (data as Uint8Array).fill(1);
     } else {

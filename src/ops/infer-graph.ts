@@ -57,6 +57,7 @@ export function inferGraphShapes(graph: Graph, opsets: ReadonlyMap<string, numbe
     const ctx = new InferContext(node, versionAt(def, opset), opset, source);
     try {
       def.infer(ctx);
+      checkInferred(ctx.outputs);
     } catch (e) {
       issues.push({ node, message: `${node.describe()}: ${(e as Error).message}` });
       continue;
@@ -69,6 +70,17 @@ export function inferGraphShapes(graph: Graph, opsets: ReadonlyMap<string, numbe
     });
   }
   return { modified, issues, skipped, values };
+}
+
+/**
+ * A rule fed inputs and attributes that do not fit together (a 2-D kernel_shape on a 5-D image,
+ * a stride of 0) can compute NaN, infinite or negative sizes; those never reach the IR.
+ */
+function checkInferred(outputs: readonly (OutputFacts | undefined)[]): void {
+  outputs.forEach((f, i) => {
+    const axis = f?.shape?.findIndex((d) => typeof d === "number" && !(Number.isSafeInteger(d) && d >= 0)) ?? -1;
+    if (axis >= 0) throw new Error(`output ${i} would have size ${f!.shape![axis]} on axis ${axis}; its inputs and attributes do not fit together`);
+  });
 }
 
 /** Merges inferred facts into a value's type; dims the rule could not tell keep what was declared. */

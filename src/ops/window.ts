@@ -18,6 +18,7 @@ export interface WindowParams {
 
 export function windowOutputShape(spatial: readonly Dim[], p: WindowParams): Dim[] {
   const n = spatial.length;
+  if (p.kernel.length !== n) throw new Error(`the kernel has ${p.kernel.length} axes but the input has ${n} spatial axes`);
   return spatial.map((d, i) => {
     const k = p.kernel[i]!;
     const s = p.strides?.[i] ?? 1;

@@ -533,3 +533,22 @@ test("real models: every node output gets a full shape and dtype that ONNX Runti
     }
   }
 });
+
+test("inputs and attributes that do not fit together are an issue, never a NaN or negative size", () => {
+  const { model, builder: b } = createModel({ opset: 17 });
+  // A 2-D kernel on a 5-D image (a damaged file's input shape): the kernel's extents ran out.
+  const x = b.input("x", DataType.FLOAT, [1, 3, 8, 8, 8, 8, 8]);
+  const w = b.initializer("w", Tensor.fromArray(DataType.FLOAT, [4, 3, 3, 3], new Float32Array(108)));
+  const conv = b.op("Conv", [x, w], { kernel_shape: attr.ints([3, 3]) }, { name: "conv" });
+  // A stride of 0 (infinite size) and a kernel larger than the padded input (negative size).
+  const y = b.input("y", DataType.FLOAT, [1, 3, 8, 8]);
+  const pool0 = b.op("MaxPool", [y], { kernel_shape: attr.ints([2, 2]), strides: attr.ints([0, 1]) }, { name: "pool0" });
+  const pool1 = b.op("MaxPool", [y], { kernel_shape: attr.ints([20, 2]) }, { name: "pool1" });
+  for (const v of [conv, pool0, pool1]) b.output(v);
+  const r = inferModelShapes(model);
+  assert.deepEqual(r.issues.map((i) => i.node.name), ["conv", "pool0", "pool1"]);
+  assert.match(r.issues[0]!.message, /kernel has 2 axes but the input has 5 spatial axes/);
+  assert.match(r.issues[1]!.message, /size Infinity on axis 2/);
+  assert.match(r.issues[2]!.message, /size -11 on axis 2/);
+  for (const v of [conv, pool0, pool1]) assert.equal(v.shape, undefined, v.name);
+});

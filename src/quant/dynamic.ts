@@ -140,7 +140,7 @@ function quantizeMatMul(g: Graph, n: Node, weight: Tensor, bias: Value | null, a
   const a = n.input(0)!;
   const y = n.output(0);
   const base = n.name || y.name;
-  const q = quantizeWeights(weight.toFloat32(), weight.dims, config.perChannel ? 1 : null, integerGemmWeights(config, 1));
+  const q = quantizeWeights(weight.toFloat32(), weight.dims, config.perChannel ? 1 : null, { ...integerGemmWeights(config, 1), name: n.input(1)?.name ?? base });
   const h = weightHome(g, n.input(1));
   const wq = h.addInitializer(`${base}_W_quantized`, quantizedTensor(config.weightType, weight.dims, q.values));
   const ws = h.addInitializer(`${base}_W_scale`, scaleTensor(q.params, alpha));
@@ -176,7 +176,7 @@ function quantizeGemm(g: Graph, n: Node, config: DynamicQuantConfig): void {
 function castScaledWeight(g: Graph, n: Node, wi: number, axis: number, qtype: QType): void {
   const w = n.input(wi)!;
   const t = g.constantValue(w)!;
-  const q = quantizeWeights(t.toFloat32(), t.dims, axis, { qtype, symmetric: true });
+  const q = quantizeWeights(t.toFloat32(), t.dims, axis, { qtype, symmetric: true, name: w.name });
   const base = w.name;
   const h = weightHome(g, w);
   const wq = h.addInitializer(`${base}_quantized`, quantizedTensor(qtype, t.dims, q.values));
@@ -193,7 +193,7 @@ function castScaledWeight(g: Graph, n: Node, wi: number, axis: number, qtype: QT
 function dequantizedWeight(g: Graph, n: Node, wi: number, axis: number | null, qtype: QType): void {
   const w = n.input(wi)!;
   const t = g.constantValue(w)!;
-  const q = quantizeWeights(t.toFloat32(), t.dims, axis, { qtype, symmetric: qtype === "int8" });
+  const q = quantizeWeights(t.toFloat32(), t.dims, axis, { qtype, symmetric: qtype === "int8", name: w.name });
   const base = w.name;
   const h = weightHome(g, w);
   const wq = h.addInitializer(`${base}_quantized`, quantizedTensor(qtype, t.dims, q.values));
@@ -222,7 +222,7 @@ function convInteger(g: Graph, n: Node, config: DynamicQuantConfig): void {
   const t = g.constantValue(n.input(1))!;
   const base = n.name || y.name;
   // ConvInteger takes one weight zero point per output channel at most; scales multiply afterwards.
-  const q = quantizeWeights(t.toFloat32(), t.dims, config.perChannel ? 0 : null, integerGemmWeights(config, 0));
+  const q = quantizeWeights(t.toFloat32(), t.dims, config.perChannel ? 0 : null, { ...integerGemmWeights(config, 0), name: n.input(1)!.name });
   const wq = g.addInitializer(`${base}_W_quantized`, quantizedTensor(config.weightType, t.dims, q.values));
   const wzp = g.addInitializer(`${base}_W_zero_point`, zeroPointTensor(q.params, config.weightType));
   const channelScale = q.params.length > 1 ? [q.params.length, 1, 1] : [];
@@ -249,7 +249,7 @@ function convInteger(g: Graph, n: Node, config: DynamicQuantConfig): void {
 function tableAfterMovement(g: Graph, n: Node, qtype: QType): void {
   const tv = n.input(0)!;
   const t = g.constantValue(tv)!;
-  const q = quantizeWeights(t.toFloat32(), t.dims, null, { qtype, symmetric: qtype === "int8" });
+  const q = quantizeWeights(t.toFloat32(), t.dims, null, { qtype, symmetric: qtype === "int8", name: tv.name });
   const info = qtypeInfo(qtype);
   const h = weightHome(g, tv);
   const wq = h.addInitializer(`${tv.name}_quantized`, quantizedTensor(qtype, t.dims, q.values));

@@ -111,13 +111,12 @@ function gemmOutputAxis(n: Node, rank: number): number {
 
 function quantizeWeight(g: Graph, w: Value, axis: number | null, qtype: QType, symmetric: boolean, pairs: { pairLimit?: number; outputAxis?: number }): QParams[] {
   const t = g.constantValue(w)!;
-  const q = quantizeWeights(t.toFloat32(), t.dims, axis, { qtype, symmetric, ...pairs });
+  const q = quantizeWeights(t.toFloat32(), t.dims, axis, { qtype, symmetric, ...pairs, name: w.name });
   const qv = g.addInitializer(`${w.name}_quantized`, quantizedTensor(qtype, t.dims, q.values));
   const { scale, zp } = paramInitializers(g, w.name, q.params, qtype);
-  const first = w.uses[0]?.node;
   const dq = g.addNode("DequantizeLinear", [qv, scale, zp], axis !== null ? { axis } : {}, {
     domain,
-    before: first ?? g.nodes[0],
+    before: firstUse(g, w) ?? g.nodes[0],
     name: g.names.fresh(`${w.name}_DequantizeLinear`),
     outputs: [`${w.name}_dequantized`],
   });
@@ -139,7 +138,7 @@ function quantizeBiasValue(g: Graph, b: Value, inputScale: number, weight: QPara
   const zp = g.addInitializer(`${b.name}_zero_point`, perChannel ? Tensor.fromArray(DataType.INT32, [q.scales.length], new Int32Array(q.scales.length)) : Tensor.fromArray(DataType.INT32, [], [0]));
   // The channel axis of a bias is its last ([M] for Conv, [N] or [1, N] for Gemm).
   const dq = g.addNode("DequantizeLinear", [qv, scale, zp], perChannel ? { axis: Math.max(0, t.dims.length - 1) } : {}, {
-    before: b.uses[0]?.node ?? g.nodes[0],
+    before: firstUse(g, b) ?? g.nodes[0],
     name: g.names.fresh(`${b.name}_DequantizeLinear`),
     outputs: [`${b.name}_dequantized`],
   });
@@ -156,11 +155,30 @@ function paramInitializers(g: Graph, base: string, ps: QParams[], qtype: QType):
 
 /** Keeps `dq` ahead of every reader of `w` in node order. */
 function moveBeforeUses(g: Graph, dq: Node, w: Value): void {
-  let first = Infinity;
-  for (const u of w.uses) if (u.node.graph === g) first = Math.min(first, g.indexOf(u.node));
+  const first = Math.min(...w.uses.map((u) => inGraph(g, u.node)).filter((n): n is Node => !!n && n !== dq).map((n) => g.indexOf(n)));
   const at = g.indexOf(dq);
   if (first < at) {
     g.nodes.splice(at, 1);
     g.nodes.splice(first, 0, dq);
   }
+}
+
+/**
+ * The node of `g` that is `n` or holds it in a subgraph (an If/Loop body reading a weight of the
+ * outer graph): where a value read by `n` must already be defined.
+ */
+function inGraph(g: Graph, n: Node): Node | undefined {
+  let cur: Node | null | undefined = n;
+  while (cur && cur.graph !== g) cur = cur.graph?.ownerNode;
+  return cur ?? undefined;
+}
+
+/** The earliest node of `g` that reads `v`, directly or inside its subgraphs. */
+function firstUse(g: Graph, v: Value): Node | undefined {
+  let best: Node | undefined;
+  for (const u of v.uses) {
+    const n = inGraph(g, u.node);
+    if (n && (!best || g.indexOf(n) < g.indexOf(best))) best = n;
+  }
+  return best;
 }

@@ -1,4 +1,5 @@
 import { test } from "node:test";
+import { QuantaError } from "../errors.js";
 import assert from "node:assert/strict";
 import { qparamsFromRange, roundHalfEven, quantizeValues, dequantizeValues, quantizeWeights, quantizeBias } from "./math.js";
 
@@ -112,4 +113,13 @@ test("pair-limited weights keep the 8-bit scale where pairs are small, widen it 
   assert.equal(perOutput.params[0]!.scale, Math.fround(1.8 / 128));
   const whole = quantizeWeights(m, [2, 2], null, { qtype: "int8", symmetric: true, pairLimit: 128 });
   assert.equal(whole.params[0]!.scale, Math.fround(1.9 / 128));
+});
+
+test("a NaN or infinite weight is refused by name, not turned into a scale", () => {
+  for (const [bad, axis] of [[NaN, null], [Infinity, 0], [-Infinity, 1]] as const) {
+    assert.throws(
+      () => quantizeWeights([0.5, -1, bad, 2], [2, 2], axis, { qtype: "int8", symmetric: true, name: "fc.weight" }),
+      (e: Error) => e instanceof QuantaError && e.message.startsWith(`weight "fc.weight" holds ${bad} (element 2 of 4); only finite weights can be quantized`),
+    );
+  }
 });

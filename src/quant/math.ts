@@ -3,6 +3,7 @@
 // are quantized by ONNX Runtime at run time.
 
 import { qtypeInfo, type QType } from "./qtype.js";
+import { QuantaError, quoteName } from "../errors.js";
 
 export interface QParams {
   /** float32-representable scale. */
@@ -93,6 +94,8 @@ export interface WeightOptions extends RangeOptions {
    * pairing. Only for symmetric int8 weights.
    */
   pairLimit?: number;
+  /** The weight's name, for errors. */
+  name?: string;
   /**
    * For per-tensor weights: the axis whose slices are what one output sums over (MatMul's last,
    * Conv's first). Pairs then only count within one output, not across the whole tensor.
@@ -105,6 +108,7 @@ export interface WeightOptions extends RangeOptions {
  * min/max. Weights are normally symmetric int8 (zero point 0), which int8 kernels expect.
  */
 export function quantizeWeights(values: ArrayLike<number>, dims: readonly number[], axis: number | null, o: WeightOptions): QuantizedWeights {
+  checkFinite(values, o.name);
   const q = quantizeWeightsRaw(values, dims, axis, o);
   if (o.pairLimit === undefined) return q;
   if (o.qtype !== "int8" || !o.symmetric) throw new Error("pair-limited weights must be symmetric int8");
@@ -149,6 +153,16 @@ function quantizeWeightsRaw(values: ArrayLike<number>, dims: readonly number[], 
       quantizeRun(values, base, base + inner, scale, zeroPoint, qmin, qmax, q);
     }
   return { values: q, params, axis: a };
+}
+
+/** A NaN or infinite weight has no scale; say which tensor holds it (a damaged or diverged model). */
+function checkFinite(values: ArrayLike<number>, name: string | undefined): void {
+  for (let i = 0; i < values.length; i++) {
+    if (Number.isFinite(values[i]!)) continue;
+    throw new QuantaError(
+      `weight ${name === undefined ? "tensor" : quoteName(name)} holds ${values[i]} (element ${i} of ${values.length}); only finite weights can be quantized: the model is damaged or its training diverged (or keep the op reading it float with --exclude)`,
+    );
+  }
 }
 
 /**

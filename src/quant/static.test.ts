@@ -138,3 +138,52 @@ test("the QDQ graph is valid unfused: with ONNX Runtime's optimizations off it r
   const step = Math.max(...fused.map(Math.abs)) / 100;
   for (let i = 0; i < fused.length; i++) assert.ok(Math.abs(fused[i]! - unfused[i]!) < step, `${i}: ${fused[i]} vs ${unfused[i]}`);
 });
+
+test("nodes listed out of order (valid ONNX) quantize, convert and fuse like sorted ones", async () => {
+  const { convertModelToFloat16 } = await import("../fp16/index.js");
+  const { quantizeDynamic } = await import("./dynamic.js");
+  const { prepareFloat } = await import("./static.js");
+  const { dynamicConfig } = await import("./dynamic-config.js");
+  const float = buildZooModel("resnet-tiny");
+  const shuffled = () => {
+    const m = copy(float);
+    m.graph.nodes.reverse(); // a Relu now comes before the Conv it would be folded into
+    return parseModel(serializeModel(m));
+  };
+  const ds = randomDataset(float, 4);
+  const s = shuffled();
+  await quantizeStatic(s, ds, { config: staticConfig(), calibration: { observer: "minmax", samples: 4 } });
+  const d = shuffled();
+  await prepareFloat(d);
+  quantizeDynamic(d, dynamicConfig({}));
+  const h = shuffled();
+  convertModelToFloat16(h, { keepIoTypes: true });
+  for (const m of [s, d, h]) {
+    const cmp = await compareModels(float, m, randomDataset(float, 2), { samples: 2 });
+    assert.ok(cmp.sqnrDb > 25, `SQNR ${cmp.sqnrDb}`);
+  }
+});
+
+test("a weight read first inside an If branch gets its DequantizeLinear in the outer graph, before the If", async () => {
+  const { attr } = await import("../ir/attribute.js");
+  const { model, builder: b } = createModel({ opset: 17 });
+  const x = b.input("x", DataType.FLOAT, ["batch", 8]);
+  const w = b.initializer("w", Tensor.fromArray(DataType.FLOAT, [8, 8], Float32Array.from({ length: 64 }, (_, i) => Math.sin(i))));
+  const cond = b.op("Greater", [b.op("ReduceSum", [x], { keepdims: attr.int(0) }), b.constant([0], [], DataType.FLOAT, "zero")]);
+  const branch = (name: string, op: string) => {
+    const g = model.graph.createSubgraph(name);
+    const out = g.addNode(op, [g.addNode("MatMul", [x, w], {}, { name: `${name}_mm` }).output(0)]).output(0);
+    out.type = { kind: "tensor", dtype: DataType.FLOAT, shape: ["batch", 8] };
+    g.addOutput(out);
+    return g;
+  };
+  // The branches read w before the main graph's MatMul does (w.uses[0] is inside a subgraph).
+  const y = model.graph.addNode("If", [cond], { then_branch: attr.graph(branch("then", "Relu")), else_branch: attr.graph(branch("else", "Neg")) }).output(0);
+  b.output(b.op("Add", [y, b.op("MatMul", [x, w], {}, { name: "outer_mm" })]), "y");
+  const float = parseModel(serializeModel(model));
+  await quantizeStatic(model, randomDataset(float, 4), { config: staticConfig(), calibration: { observer: "minmax", samples: 4 } });
+  const nodes = model.graph.nodes.map((n) => n.opType);
+  assert.ok(nodes.indexOf("DequantizeLinear") < nodes.indexOf("If"), nodes.join(","));
+  const cmp = await compareModels(float, model, randomDataset(float, 2), { samples: 2 });
+  assert.ok(cmp.sqnrDb > 20, `SQNR ${cmp.sqnrDb}`);
+});

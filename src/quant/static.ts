@@ -11,6 +11,7 @@ import { liftConstants } from "../passes/lift-constants.js";
 import { foldConstants } from "../passes/fold-constants.js";
 import { removeUnused } from "../passes/remove-unused.js";
 import { inferShapes } from "../passes/infer-shapes.js";
+import { topologicalSort } from "../passes/topological-sort.js";
 import { fuse } from "../passes/fusion/fuse.js";
 import type { RuleReport } from "../passes/fusion/rule.js";
 import { planStatic, type QuantPlan } from "./plan.js";
@@ -53,7 +54,8 @@ export async function prepareFloat(model: Model): Promise<{ records: PassRecord[
   });
   const { records } = await runPasses(
     model,
-    sequential("prepare", [liftConstants, foldConstants(), inferShapes, upgradePass, fuse({ onReport: (r) => (fusion = [...fusion, ...r]) }), removeUnused, inferShapes]),
+    // Sorted first: files need not list nodes in order, and planning walks them front to back.
+    sequential("prepare", [topologicalSort, liftConstants, foldConstants(), inferShapes, upgradePass, fuse({ onReport: (r) => (fusion = [...fusion, ...r]) }), removeUnused, inferShapes]),
   );
   return { records, fusion, upgrade };
 }

@@ -8,6 +8,9 @@ import { webRuntime } from "./web.js";
 import { nodeRuntime } from "./node.js";
 import { create } from "@bufbuild/protobuf";
 import { TypeProtoSchema } from "../ir/serde/gen/onnx/onnx_pb.js";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { serializeModel } from "../ir/serde/save.js";
 import { QuantaError } from "../errors.js";
 
 function tinyConvNet() {
@@ -69,4 +72,30 @@ test("sequence outputs are never fetched (onnxruntime-node crashes on them); ask
   } finally {
     await s.release();
   }
+});
+
+test("a model that loads but fails when it runs gives a one-line QuantaError, and ORT prints nothing itself", async () => {
+  // Reshape to [3] of a 2-element input: ORT accepts the graph and fails in the kernel.
+  const { model, builder: b } = createModel({ opset: 17 });
+  const x = b.input("x", DataType.FLOAT, ["n"]);
+  b.output(b.op("Reshape", [x, b.ints([3], "shape")]), "y");
+  const s = await openSession(model);
+  await assert.rejects(s.run({ x: { type: "float32", dims: [2], data: Float32Array.from([1, 2]) } }), (e: Error) => {
+    assert.ok(e instanceof QuantaError, `${e.name}: ${e.message}`);
+    assert.match(e.message, /^ONNX Runtime could not run the model: .*Reshape/);
+    assert.ok(!e.message.includes("\n") && e.message.length < 300, e.message);
+    return true;
+  });
+  await s.release();
+  // ORT used to log the same failure to stderr itself ("[E:onnxruntime:, sequential_executor.cc …]").
+  const dist = join(process.cwd(), "dist/src");
+  const script = `
+    const { openSession } = await import(${JSON.stringify(join(dist, "runtime/session.js"))});
+    const { parseModel } = await import(${JSON.stringify(join(dist, "ir/serde/load.js"))});
+    const m = parseModel(Buffer.from(${JSON.stringify(Buffer.from(serializeModel(model)).toString("base64"))}, "base64"));
+    const s = await openSession(m);
+    await s.run({ x: { type: "float32", dims: [2], data: Float32Array.from([1, 2]) } }).catch(() => {});`;
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr, "");
 });

@@ -3,7 +3,7 @@
 
 import type * as ortCommon from "onnxruntime-common";
 import type { HostTensor, HostType } from "./host-tensor.js";
-import { QuantaError } from "../errors.js";
+import { QuantaError, clipText } from "../errors.js";
 
 export type OptimizationLevel = "disabled" | "basic" | "extended" | "all";
 
@@ -14,7 +14,10 @@ export interface SessionOptions {
   threads?: number;
   /** Write the model as ONNX Runtime optimized it (node only), to see which kernels it fused. */
   optimizedModelPath?: string;
-  /** ONNX Runtime log severity: 0 verbose … 3 error (default) … 4 fatal. */
+  /**
+   * ONNX Runtime log severity: 0 verbose … 3 error … 4 fatal (default). Every error ORT logs is
+   * also thrown and reported by quanta as one line, so ORT's own copy on stderr is left out.
+   */
   logLevel?: 0 | 1 | 2 | 3 | 4;
 }
 
@@ -48,8 +51,9 @@ export function ortRuntime(ort: Ort, name: string, extra: Partial<ortCommon.Infe
       const so: ortCommon.InferenceSession.SessionOptions = {
         ...extra,
         graphOptimizationLevel: opts.optimizationLevel ?? "all",
-        // Errors only: ORT warns per run about declared-vs-actual output shapes, which floods logs.
-        logSeverityLevel: opts.logLevel ?? 3,
+        // ORT warns per run about declared-vs-actual output shapes, which floods logs; and what it
+        // logs as an error (a kernel failing on a bad model) is thrown too, and reported once.
+        logSeverityLevel: opts.logLevel ?? 4,
         ...(opts.threads ? { intraOpNumThreads: opts.threads, interOpNumThreads: 1 } : {}),
         ...(opts.optimizedModelPath ? { optimizedModelFilePath: opts.optimizedModelPath } : {}),
       };
@@ -73,7 +77,14 @@ function wrapSession(ort: Ort, s: ortCommon.InferenceSession): RuntimeSession {
       if (bad !== undefined) throw new QuantaError(`output "${bad}" is a sequence, map or optional value; quanta reads tensor outputs only`);
       const ortFeeds: Record<string, ortCommon.Tensor> = {};
       for (const [k, t] of Object.entries(feeds)) ortFeeds[k] = new ort.Tensor(t.type as never, t.data as never, t.dims as number[]);
-      const res = await s.run(ortFeeds, (outputs ?? tensorOutputs) as string[]);
+      let res: ortCommon.InferenceSession.ReturnType;
+      try {
+        res = await s.run(ortFeeds, (outputs ?? tensorOutputs) as string[]);
+      } catch (e) {
+        // A model can load and still fail when it runs (a shape that only clashes at run time, a
+        // kernel refusing its input): ORT's first line says what, clipped (it echoes names).
+        throw new QuantaError(`ONNX Runtime could not run the model: ${ortMessage(e)}`);
+      }
       const out: Record<string, HostTensor> = {};
       for (const [k, t] of Object.entries(res)) {
         out[k] = { type: t.type as HostType, dims: [...t.dims], data: t.data as HostTensor["data"] };
@@ -82,4 +93,21 @@ function wrapSession(ort: Ort, s: ortCommon.InferenceSession): RuntimeSession {
     },
     release: () => s.release(),
   };
+}
+
+/**
+ * ONNX Runtime's error message as one readable line: its first line, without the C++ source path
+ * and function signature it embeds, clipped to `max` (it echoes names from the model, which may
+ * be megabytes long).
+ */
+export function ortMessage(e: unknown, max = 240): string {
+  // Clipped before any pattern runs, so a megabyte-long name costs nothing.
+  const first = clipText(String((e as Error)?.message ?? e).split("\n")[0]!, 4 * max);
+  const plain = first
+    .replace(/^\[ONNXRuntimeError\] : \d+ : \w+ : /, "")
+    .replace(/Non-zero status code returned while running (\S+) node\. Name:'([^']*)' Status Message: /, "$1 node '$2': ")
+    .replace(/\/onnxruntime_src\/[^\s:]+:\d+ (?:[\w:~<>]+\([^()]*\)(?: const)? )?/g, "")
+    .replace(/\s+/g, " ")
+    .trim();
+  return clipText(plain, max);
 }

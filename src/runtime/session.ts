@@ -6,9 +6,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Model } from "../ir/model.js";
 import { serializeModel, saveModel, tensorBytes } from "../ir/serde/save.js";
-import type { Runtime, RuntimeSession, SessionOptions } from "./runtime.js";
+import { ortMessage, type Runtime, type RuntimeSession, type SessionOptions } from "./runtime.js";
 import { nodeRuntime } from "./node.js";
-import { QuantaError, clipText } from "../errors.js";
+import { QuantaError } from "../errors.js";
 import { DataType } from "../ir/dtype.js";
 
 const INLINE_LIMIT = 1.8 * 2 ** 30;
@@ -30,13 +30,8 @@ export async function openSession(model: Model, options: SessionOptions & { runt
     }
   } catch (e) {
     if (e instanceof QuantaError) throw e;
-    throw new QuantaError(`ONNX Runtime cannot load the model: ${firstLine((e as Error).message)}`);
+    throw new QuantaError(`ONNX Runtime cannot load the model: ${ortMessage(e)}`);
   }
-}
-
-/** ONNX Runtime's first line, clipped: it echoes names from the model, which may be megabytes long. */
-function firstLine(s: string): string {
-  return clipText(s.split("\n")[0]!.trim(), 240);
 }
 
 function hasFloat16Weights(model: Model): boolean {

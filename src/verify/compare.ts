@@ -15,7 +15,7 @@ import { conformFeeds, runBatch } from "../evaluate/conform.js";
 import { float16BitsToFloat32 } from "../ir/tensor/float16.js";
 import { AgreementStats } from "./stats.js";
 import { FLOAT_TWIN_KEY } from "../quant/materialize-qdq.js";
-import { QuantaError } from "../errors.js";
+import { QuantaError, quoteName } from "../errors.js";
 
 export interface TensorAgreement {
   name: string;
@@ -86,6 +86,12 @@ export async function compareModels(reference: Model, candidate: Model, ds: Data
       const a = await refSession.run(feeds, [...outNames, ...twins.filter((t) => !t.weight).map((t) => t.floatName)]);
       const b = await candSession.run(candFeeds, [...outNames, ...twins.map((t) => t.dqName)]);
       for (const name of outNames) {
+        const [ra, rb] = [a[name]!, b[name]!];
+        if (ra.dims.join() !== rb.dims.join()) {
+          throw new QuantaError(
+            `output ${quoteName(name)} has shape [${ra.dims.join(",")}] from the reference model but [${rb.dims.join(",")}] from the other on the same input; they do not compute the same thing, so they cannot be compared`,
+          );
+        }
         const x = rows(a[name]!, n);
         stats.get(name)!.add(x.values, rows(b[name]!, n).values, x.rowLength);
       }

@@ -4,6 +4,7 @@ import { liftConstants } from "../../passes/lift-constants.js";
 import { foldConstants } from "../../passes/fold-constants.js";
 import { removeUnused } from "../../passes/remove-unused.js";
 import { inferShapes } from "../../passes/infer-shapes.js";
+import { topologicalSort } from "../../passes/topological-sort.js";
 import { fuse } from "../../passes/fusion/fuse.js";
 import { formatRuleReports, type RuleReport } from "../../passes/fusion/rule.js";
 import { addDataOptions, dataOptions, type DataFlags } from "../data-flags.js";
@@ -33,7 +34,7 @@ export function registerFuse(program: Command): void {
       async (m) => {
         const res = await runPasses(
           m,
-          sequential("fuse", [liftConstants, foldConstants(), removeUnused, inferShapes, fuse({ activations: f.activations, onReport: (x) => (reports = [...reports, ...x]) }), removeUnused]),
+          sequential("fuse", [topologicalSort, liftConstants, foldConstants(), removeUnused, inferShapes, fuse({ activations: f.activations, onReport: (x) => (reports = [...reports, ...x]) }), removeUnused]),
         );
         records = res.records;
         return {};

@@ -106,7 +106,7 @@ export function registerStatic(program: Command): void {
         };
       },
       (float) => verificationData(float, f.data, dataOptions(f), f.verify, f.dim),
-      { verb: "quantized", tryInstead: "another --calibrate observer (entropy, percentile, mse), more --samples of real --data, or --exclude <op or node> for the layers that suffer (compare --per-layer shows them)" },
+      { verb: "quantized", tryInstead: "another --calibrate (entropy, percentile, mse), more real --data, or --exclude the layers that suffer (compare --per-layer)" },
     );
     if (f.json) return void process.stdout.write(JSON.stringify({ ...r, quantization: report }, null, 2) + "\n");
     const q = report!;
