@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { backendDataDir, backendEntries, NO_BACKEND_DATA, type CorpusEntry } from "../bench/corpus/entries.js";
-import { evaluateEntry, type CorpusRecord } from "../bench/corpus/evaluate.js";
+import { evaluateEntry } from "../bench/corpus/evaluate.js";
 import { COMMANDS } from "../bench/corpus/harness.js";
 
 const SKIP = backendDataDir() ? false : NO_BACKEND_DATA;
@@ -40,20 +40,11 @@ const all = backendEntries();
 const id = (e: CorpusEntry) => `${e.group}/${e.name}`;
 const sample = all.filter((e) => REGRESSIONS.includes(id(e)) || fnv1a(id(e)) % 16 === 0);
 
-// Known, being fixed elsewhere: compareModels feeds float32 samples to a model whose inputs
-// became float16 (quanta fp16 without --keep-io-types), so verification fails with an ONNX
-// Runtime type error. Fixed on branch cli-defaults ("verify: feed each model its own input
-// types"); until it lands the default-interface fp16 result is checked by its own todo test.
-const FP16_INTERFACE = /Unexpected input data type\. Actual: \(tensor\(float\)\) , expected: \(tensor\(float16\)\)/;
-
-const records: CorpusRecord[] = [];
-
 test(`ONNX backend tests: ${sample.length} of ${all.length} models round-trip and no command fails internally`, { skip: SKIP }, async (t) => {
   assert.ok(sample.length >= 50, `sample has ${sample.length} models`);
   for (const e of sample) {
     await t.test(id(e), async () => {
       const r = await evaluateEntry(e);
-      records.push(r);
       const rt = r.roundTrip;
       // Identical outputs, or (outside quanta's reach) ORT cannot load the original / feed its inputs.
       assert.ok(["identical", "not-run", "skipped"].includes(rt.status), `round trip ${rt.status}: ${rt.detail}`);
@@ -65,15 +56,9 @@ test(`ONNX backend tests: ${sample.length} of ${all.length} models round-trip an
       for (const c of COMMANDS) {
         const o = r.commands[c]!;
         assert.notEqual(o.status, "crash", `${c}: internal error: ${o.detail}`);
-        if (o.status === "broken" && c === "fp16" && FP16_INTERFACE.test(o.detail ?? "")) continue; // known, see above
         assert.notEqual(o.status, "broken", `${c} wrote a model ONNX Runtime rejects or cannot run: ${o.detail}`);
         if (o.status === "refused") assert.ok(o.detail && !o.detail.includes("\n"), `${c}: a refusal is one line`);
       }
     });
   }
-});
-
-test("fp16 with the default float16 interface verifies like --keep-io-types", { skip: SKIP, todo: "compare feeds float32 to a float16 interface; fix on branch cli-defaults" }, () => {
-  const broken = records.filter((r) => r.commands.fp16?.status === "broken").map((r) => r.name);
-  assert.deepEqual(broken, []);
 });
