@@ -22,6 +22,7 @@ import { retypeAttributes } from "./retype-attributes.js";
 import { retypeGraphOutputs } from "./retype-outputs.js";
 import { foldCasts } from "./fold-casts.js";
 import { sortGraph } from "../passes/topological-sort.js";
+import { checkRequiredInputs } from "../ops/required-inputs.js";
 
 export interface Float16Options {
   /** Keep float32 graph inputs and outputs; Casts at the boundary convert (default false). */
@@ -78,6 +79,7 @@ export interface Float16Stats {
 export function convertModelToFloat16(model: Model, opts: Float16Options = {}): Float16Stats {
   checkOptions(opts);
   const g = model.graph;
+  checkRequiredInputs(model);
   // The precision plan walks nodes forward and back: files need not list them in order.
   sortGraph(g);
   const types = sourceElementTypes(g);
