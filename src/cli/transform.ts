@@ -176,7 +176,7 @@ export async function runTransform(
     if (random) warnings.push("verified on random inputs; pass --data for agreement on real samples");
     const failed = verificationFailure(verification, flags);
     if (failed) {
-      const msg = `verification failed: ${failed} against the float model on ${verification.samples} ${random ? "random " : ""}sample(s)`;
+      const msg = `verification failed: ${failed} on ${verification.samples} ${random ? "random " : ""}sample(s)`;
       // When int8 kernel saturation explains it, that is the first thing to try.
       const cause = kernels.warning ? ` (${kernels.warning})` : "";
       if (!flags.allowBad) throw new QuantaError(`${msg}${cause}; not written. Try ${advice.tryInstead}; --allow-bad writes it anyway`);
