@@ -40,3 +40,10 @@ test("Loops that end are run: a small trip count, or a condition the body comput
     await s.release();
   }
 });
+
+test("a trip count that is not an int64 scalar is left to ONNX Runtime to refuse (was 'offset is out of bounds' reading it)", async () => {
+  const m = loopModel(2 ** 32);
+  const trip = m.graph.findValue("trip")!;
+  trip.initializer = Tensor.fromArray(DataType.COMPLEX128, [], new Float64Array(2));
+  await assert.rejects(openSession(m), (e: Error) => e instanceof QuantaError && /^ONNX Runtime cannot load the model/.test(e.message));
+});

@@ -7,6 +7,7 @@ import type { Model } from "../ir/model.js";
 import type { Node } from "../ir/node.js";
 import type { Value } from "../ir/value.js";
 import { QuantaError, quoteName } from "../errors.js";
+import { DataType } from "../ir/dtype.js";
 
 /** Most iterations quanta lets such a Loop run (ONNX Runtime's Loop costs microseconds per step). */
 export const MAX_FIXED_LOOP_ITERATIONS = 1_000_000;
@@ -22,7 +23,8 @@ export function checkLoopsEnd(model: Model): void {
     if (!tripInput) {
       throw new QuantaError(`Loop node ${name} never ends: it has no trip count and its body passes its condition through unchanged; the model is damaged or needs inputs that stop it`);
     }
-    if (!trip || trip.dims.reduce((a, b) => a * b, 1) !== 1) continue; // computed at run time: cannot tell
+    // Computed at run time, or not the int64 scalar ONNX asks for (ORT refuses those itself).
+    if (!trip || trip.dtype !== DataType.INT64 || trip.dims.reduce((a, b) => a * b, 1) !== 1) continue;
     const steps = trip.toNumbers()[0]!;
     if (steps > MAX_FIXED_LOOP_ITERATIONS) {
       throw new QuantaError(
@@ -47,5 +49,5 @@ function conditionUnchanged(loop: Node, condIn: Value | undefined, condOut: Valu
   if (v !== condIn) return false;
   const start = loop.input(1);
   const initial = start ? loop.graph?.constantValue(start) : undefined;
-  return !(initial && initial.toNumbers()[0] === 0);
+  return !(initial && initial.dtype === DataType.BOOL && initial.dims.reduce((a, b) => a * b, 1) === 1 && initial.toNumbers()[0] === 0);
 }
