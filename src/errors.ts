@@ -32,8 +32,10 @@ export function clipText(s: string, max: number): string {
  * to about `max` characters with its full length given ("XXXX…XX" (2,000,000 characters)).
  */
 export function quoteName(name: string, max = 64): string {
-  if (name.length <= max) return JSON.stringify(name);
-  const head = name.slice(0, max - 12);
-  const tail = name.slice(name.length - 8);
-  return `${JSON.stringify(head + "…" + tail)} (${name.length.toLocaleString("en-US")} characters)`;
+  // Clipped after escaping: a name of NUL bytes escapes to six characters each ("\u0000").
+  const escaped = JSON.stringify(name).slice(1, -1);
+  if (escaped.length <= max) return `"${escaped}"`;
+  const head = escaped.slice(0, max - 12);
+  const tail = escaped.slice(escaped.length - 8);
+  return `"${head}…${tail}" (${name.length.toLocaleString("en-US")} characters)`;
 }

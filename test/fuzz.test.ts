@@ -30,6 +30,7 @@ test("200 hostile mutants through every command: no crash, hang, stack trace, le
     baseline: false,
   });
   const found = Object.entries(s.failureSignatures).map(([sig, f]) => `${f.count} × ${sig} (${f.commands.join(", ")}): ${f.first.repro} — ${f.first.seed}: ${f.first.mutations.join("; ").slice(0, 200)}`);
+  assert.deepEqual(s.harnessErrors, []);
   assert.equal(failures(s), 0, `failures: ${FAILURE_CLASSES.filter((c) => s.totals[c]).map((c) => `${c} ${s.totals[c]}`).join(", ")}\n${found.join("\n")}`);
   assert.equal(s.runs, 800);
   // Both paths are exercised: mutants that still work, and ones refused with a proper error.

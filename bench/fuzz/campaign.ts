@@ -79,6 +79,10 @@ export interface Summary {
   seconds: number;
   slowest: { ms: number; index: number; command: CommandName; cls: RunClass }[];
   peakRssMb: number;
+  /** Worker-mode runs that crashed, hung or blew the memory cap (`worker`), and the class of the same run through bin/quanta.js. */
+  rerun: { index: number; command: CommandName; worker: RunClass; cls: RunClass }[];
+  /** Mutants the fuzzer itself failed to build. */
+  harnessErrors: string[];
 }
 
 function emptyCounts(): Record<RunClass, number> {
@@ -146,13 +150,24 @@ export async function runCampaign(o: CampaignOptions): Promise<Summary> {
     seconds: 0,
     slowest: [],
     peakRssMb: 0,
+    rerun: [],
+    harnessErrors: [],
   };
   const runners: Runner[] = Array.from({ length: o.jobs }, () => (o.mode === "worker" ? workerRunner() : spawnRunner()));
   const runOne = async (runner: Runner, command: CommandName, model: string, seed: Seed, cwd: string, index: number) => {
     const outDir = join(cwd, "..", `${index}.out-${command}`);
     const { args, output } = commandArgs(command, model, seed, outDir, index);
-    const r = await runner.run({ args, cwd, outDir, ...(output ? { output } : {}), timeoutMs: o.timeoutMs, maxRssMb: o.maxRssMb });
-    const { cls, reason } = classify(r);
+    const req = { args, cwd, outDir, ...(output ? { output } : {}), timeoutMs: o.timeoutMs, maxRssMb: o.maxRssMb };
+    let r = await runner.run(req);
+    let { cls, reason } = classify(r);
+    if (o.mode === "worker" && (cls === "CRASH" || cls === "HANG" || cls === "MEMORY")) {
+      // The worker runs the CLI's main() without the watcher bin/quanta.js puts around it: what
+      // a user gets is the binary's answer, so such runs are repeated through it and that counts.
+      const worker = cls;
+      r = await spawnRunner().run(req);
+      ({ cls, reason } = classify(r));
+      summary.rerun.push({ index, command, worker, cls });
+    }
     rmSync(outDir, { recursive: true, force: true });
     rmSync(`${outDir}.tmp`, { recursive: true, force: true });
     return { args, r, cls, reason };
@@ -173,7 +188,14 @@ export async function runCampaign(o: CampaignOptions): Promise<Summary> {
     const work = async (runner: Runner) => {
       while (next < total) {
         const index = o.indices[next++]!;
-        const m = makeMutant(seeds, o.seed, index);
+        let m: Mutant;
+        try {
+          m = makeMutant(seeds, o.seed, index);
+        } catch (e) {
+          // A fuzzer bug must not stop (or hang) the campaign; it is reported and fails the slice.
+          summary.harnessErrors.push(`mutant ${index}: ${(e as Error).message.slice(0, 300)}`);
+          continue;
+        }
         const seed = seeds.find((s) => s.name === m.seed)!;
         const dir = join(o.workDir, "mutants", `${index}`);
         writeMutant(m, join(dir, "model"));
@@ -220,7 +242,7 @@ export async function runCampaign(o: CampaignOptions): Promise<Summary> {
 }
 
 export function failures(s: Summary): number {
-  return FAILURE_CLASSES.reduce((a, c) => a + s.totals[c], 0);
+  return FAILURE_CLASSES.reduce((a, c) => a + s.totals[c], 0) + s.harnessErrors.length;
 }
 
 /** The summary as markdown: counts per class per command, then one example per failure. */
@@ -243,6 +265,9 @@ export function summaryMarkdown(s: Summary, o: { commands: readonly CommandName[
     `- Peak RSS of any run: ${s.peakRssMb.toFixed(0)} MB. Slowest runs: ${s.slowest.slice(0, 5).map((x) => `${x.command} #${x.index} ${(x.ms / 1000).toFixed(1)} s (${x.cls})`).join(", ")}.`,
     "",
   ];
+  if (s.rerun.length) {
+    lines.push(`Worker-mode runs that crashed, hung or went over the memory cap, repeated through \`node bin/quanta.js\` (these counts are the binary's): ${s.rerun.map((x) => `#${x.index} ${x.command} ${x.worker} → ${x.cls}`).join(", ")}.`, "");
+  }
   if (s.baseline.length) {
     const bad = s.baseline.filter((b) => b.cls !== "OK");
     lines.push(`Baseline (unmutated seeds, ${s.baseline.length} runs): ${bad.length ? bad.map((b) => `${b.seed}/${b.command} ${b.cls} ${b.reason}`).join("; ") : "all OK"}.`, "");
@@ -258,6 +283,7 @@ export function summaryMarkdown(s: Summary, o: { commands: readonly CommandName[
     }
     lines.push("");
   }
+  if (s.harnessErrors.length) lines.push(`Fuzzer errors (mutants not built): ${s.harnessErrors.slice(0, 5).join("; ")}.`, "");
   const kinds = Object.entries(s.mutationKinds).sort((a, b) => b[1] - a[1]);
   lines.push(`Mutations applied: ${kinds.map(([k, n]) => `${k} ${n}`).join(", ")}.`, "");
   const errs = Object.entries(s.errorSignatures).sort((a, b) => b[1].count - a[1].count);

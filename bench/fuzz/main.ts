@@ -26,6 +26,8 @@ interface Args {
   baseline: boolean;
   keep: boolean;
   results: string;
+  /** Base name of the result files (default "fuzz": fuzz.json, fuzz.md). */
+  name: string;
 }
 
 function parse(argv: string[]): Args {
@@ -43,6 +45,7 @@ function parse(argv: string[]): Args {
     baseline: true,
     keep: false,
     results: resolve("bench/results"),
+    name: "fuzz",
   };
   const int = (flag: string, v: string | undefined): number => {
     const n = Number(v);
@@ -62,6 +65,12 @@ function parse(argv: string[]): Args {
       case "--max-rss-mb": a.maxRssMb = Math.max(64, int(f, v())); break;
       case "--work": a.work = resolve(v() ?? ""); break;
       case "--results": a.results = resolve(v() ?? ""); break;
+      case "--name": {
+        const n = v() ?? "";
+        if (!/^[\w.-]+$/.test(n)) usage("--name takes a plain file name such as fuzz-spawn");
+        a.name = n;
+        break;
+      }
       case "--no-baseline": a.baseline = false; break;
       case "--keep": a.keep = true; break;
       case "--mode": {
@@ -88,7 +97,7 @@ function parse(argv: string[]): Args {
         process.stdout.write(
           "npm run fuzz -- [--count N] [--seed S] [--start K] [--only N[,M|..M]] [--commands inspect,dynamic,…]\n" +
             "                [--jobs J] [--mode spawn|worker] [--seeds all|small] [--timeout S] [--max-rss-mb MB]\n" +
-            "                [--work DIR] [--results DIR] [--no-baseline] [--keep]\n",
+            "                [--work DIR] [--results DIR] [--name fuzz] [--no-baseline] [--keep]\n",
         );
         process.exit(0);
       default:
@@ -124,8 +133,8 @@ async function main(): Promise<void> {
     if (only) return;
     mkdirSync(a.results, { recursive: true });
     const opts = { commands: a.commands, mode: a.mode, seeds: a.seeds, timeoutMs: a.timeoutS * 1000, count: indices.length, ...meta };
-    writeFileSync(join(a.results, "fuzz.json"), JSON.stringify({ suite: "fuzz", ...meta, complete: final, options: { ...a, work: undefined, results: undefined }, ...s }, null, 2) + "\n");
-    writeFileSync(join(a.results, "fuzz.md"), summaryMarkdown(s, opts));
+    writeFileSync(join(a.results, `${a.name}.json`), JSON.stringify({ suite: "fuzz", ...meta, complete: final, options: { ...a, work: undefined, results: undefined }, ...s }, null, 2) + "\n");
+    writeFileSync(join(a.results, `${a.name}.md`), summaryMarkdown(s, opts));
   };
   let lastWrite = Date.now();
   const s = await runCampaign({
@@ -159,7 +168,7 @@ async function main(): Promise<void> {
   const counts = CLASSES.map((c) => `${c} ${s.totals[c]}`).join(", ");
   process.stdout.write(`fuzz: ${s.mutants} mutants, ${s.runs} runs in ${(s.seconds / 60).toFixed(1)} min: ${counts}; failures ${failures(s)}\n`);
   if (only) process.stdout.write(`mutant folders kept under ${join(a.work, "mutants")}\n`);
-  else process.stdout.write(`wrote ${join(a.results, "fuzz.md")} and fuzz.json\n`);
+  else process.stdout.write(`wrote ${join(a.results, `${a.name}.md`)} and ${a.name}.json\n`);
   const bad = s.baseline.filter((b) => b.cls !== "OK");
   for (const b of bad) process.stdout.write(`baseline ${b.seed}/${b.command}: ${b.cls} ${b.reason} ${b.stderr.trim().slice(0, 300)}\n`);
 }

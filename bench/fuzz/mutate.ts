@@ -77,7 +77,17 @@ function seedFiles(seed: Seed): Map<string, Uint8Array> {
 
 /** Mutant `index` of a campaign: the same (campaignSeed, index) always gives the same mutant. */
 export function makeMutant(seeds: readonly Seed[], campaignSeed: number, index: number): Mutant {
-  const rng = new Rng(campaignSeed, index);
+  // A draw the protobuf writer refuses (it checks some values) is drawn again, deterministically.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return drawMutant(seeds, attempt === 0 ? new Rng(campaignSeed, index) : new Rng(campaignSeed, index, attempt), index);
+    } catch (e) {
+      if (attempt >= 4) throw e;
+    }
+  }
+}
+
+function drawMutant(seeds: readonly Seed[], rng: Rng, index: number): Mutant {
   const seed = rng.weighted(seeds.map((s) => [s.weight, s] as const));
   const files = seedFiles(seed);
   const c: Ctx = { rng, files, symlinks: [], modelFile: seed.file };
@@ -768,7 +778,7 @@ const STRUCTURED: [number, string, Mutation][] = [
     if (!x) return null;
     const a = c.rng.pick(x.n.attribute);
     const before = a.type;
-    a.type = c.rng.pick([AT.UNDEFINED, AT.FLOAT, AT.INT, AT.STRING, AT.TENSOR, AT.GRAPH, AT.FLOATS, AT.INTS, AT.STRINGS, AT.TENSORS, AT.GRAPHS, AT.SPARSE_TENSOR, AT.TYPE_PROTO, 99 as AT]);
+    a.type = c.rng.pick([AT.UNDEFINED, AT.FLOAT, AT.INT, AT.STRING, AT.TENSOR, AT.GRAPH, AT.FLOATS, AT.INTS, AT.STRINGS, AT.TENSORS, AT.GRAPHS, AT.SPARSE_TENSOR, AT.TYPE_PROTO]);
     return `${x.n.opType} ${q(x.n.name)}.${a.name} type ${before} → ${a.type}`;
   }],
   [5, "attr-value", (p, c) => {
@@ -1008,6 +1018,30 @@ const STRUCTURED: [number, string, Mutation][] = [
     x.n.opType = "MyFn";
     x.n.domain = "local.fn";
     return `${q(x.n.name)} calls a model-local function${f.node[0]!.opType === "MyFn" ? " (that calls itself)" : ""}`;
+  }],
+  [2, "non-tensor-output", (p, c) => {
+    // Graph outputs that are not tensors: an empty optional (onnxruntime-node 1.30 segfaults
+    // fetching one), an optional holding a value, a sequence.
+    const g = p.graph;
+    if (!g?.input.length) return null;
+    const x = g.input[0]!.name;
+    const tensorOf = (elemType: number) => create(TypeProtoSchema, { value: { case: "tensorType", value: create(TypeProto_TensorSchema, { elemType }) } });
+    const elem = tensorType(g.input[0]!)?.elemType ?? 1;
+    const kind = c.rng.int(3);
+    const name = `nt_out_${c.rng.int(1000)}`;
+    const node =
+      kind === 0
+        ? create(NodeProtoSchema, { opType: "Optional", name: "nt_node", output: [name], attribute: [create(AttributeProtoSchema, { name: "type", type: AT.TYPE_PROTO, tp: tensorOf(elem) })] })
+        : create(NodeProtoSchema, { opType: kind === 1 ? "Optional" : "SequenceConstruct", name: "nt_node", input: [x], output: [name] });
+    const type =
+      kind === 2
+        ? create(TypeProtoSchema, { value: { case: "sequenceType", value: create(TypeProto_SequenceSchema, { elemType: tensorOf(elem) }) } })
+        : create(TypeProtoSchema, { value: { case: "optionalType", value: create(TypeProto_OptionalSchema, { elemType: tensorOf(elem) }) } });
+    g.node.push(node);
+    g.output.push(create(ValueInfoProtoSchema, { name, ...(c.rng.chance(0.8) ? { type } : {}) }));
+    const o = p.opsetImport.find((o) => o.domain === "" || o.domain === "ai.onnx");
+    if (o && o.version < 18n) o.version = 18n;
+    return `graph output ${q(name)}: ${["an empty optional", "an optional of the first input", "a sequence of the first input"][kind]}`;
   }],
   [1, "empty-graph", (p, c) => {
     const g = p.graph;

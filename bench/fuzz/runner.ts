@@ -41,14 +41,25 @@ function listing(dir: string): string[] {
   }
 }
 
+/** Resident memory of `pid` and all its descendants (the CLI runs under a watcher process), in MB. */
 function rssMb(pid: number): number {
-  try {
-    const s = readFileSync(`/proc/${pid}/status`, "utf8");
-    const m = /VmRSS:\s+(\d+) kB/.exec(s);
-    return m ? Number(m[1]) / 1024 : 0;
-  } catch {
-    return 0;
-  }
+  let kb = 0;
+  const seen = new Set<number>();
+  const visit = (p: number) => {
+    if (seen.has(p)) return;
+    seen.add(p);
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, "utf8"));
+      if (m) kb += Number(m[1]);
+      for (const t of readdirSync(`/proc/${p}/task`)) {
+        for (const c of readFileSync(`/proc/${p}/task/${t}/children`, "utf8").split(" ").filter(Boolean)) visit(Number(c));
+      }
+    } catch {
+      /* gone */
+    }
+  };
+  visit(pid);
+  return kb / 1024;
 }
 
 /** After the run: what the output folder holds, whether the output loads, what was left behind. */

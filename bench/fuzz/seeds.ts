@@ -157,7 +157,7 @@ function ifModel(): Model {
   const x = b.input("x", DataType.FLOAT, ["batch", 32]);
   const w = b.initializer("w", Tensor.fromArray(DataType.FLOAT, [32, 32], weights(1024, 5)));
   const h = b.op("MatMul", [x, w], {}, { name: "mm_outer" });
-  // A scalar condition (an input would be stacked into a batch along with x).
+  // A scalar condition computed in the graph, so the only input is a batch of x.
   const cond = b.op("Greater", [b.op("ReduceSum", [x], { keepdims: attr.int(0) }, { name: "total" }), b.constant([0], [], DataType.FLOAT, "zero")], {}, { name: "cond" });
   const branch = (name: string, op: string) => {
     const g = model.graph.createSubgraph(name);

@@ -69,6 +69,12 @@ export function reportError(e: unknown): number {
 
 const invokedDirectly = process.argv[1] && /(?:bin[\\/]quanta(?:\.js)?|cli[\\/]main\.js)$/.test(process.argv[1]);
 if (invokedDirectly) {
+  if (process.channel) {
+    // Run by the watcher (watch.ts): its channel must not keep this process alive, and if the
+    // watcher itself is killed, this process ends too instead of working on unseen.
+    process.channel.unref();
+    process.on("disconnect", () => process.exit(process.exitCode ?? 1));
+  }
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

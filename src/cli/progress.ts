@@ -8,9 +8,10 @@ export interface Progress {
 }
 
 export function progressBar(label: string, total: number, opts: { quiet?: boolean } = {}): Progress {
-  if (opts.quiet || !process.stderr.isTTY) return { update() {}, stop() {} };
+  const stream = terminal();
+  if (opts.quiet || !stream) return { update() {}, stop() {} };
   const bar = new cliProgress.SingleBar(
-    { format: `${label} [{bar}] {value}/{total} {percentage}% | ETA {eta_formatted} {info}`, stream: process.stderr, hideCursor: true, clearOnComplete: true },
+    { format: `${label} [{bar}] {value}/{total} {percentage}% | ETA {eta_formatted} {info}`, stream, hideCursor: true, clearOnComplete: true },
     cliProgress.Presets.shades_classic,
   );
   bar.start(total, 0, { info: "" });
@@ -18,4 +19,17 @@ export function progressBar(label: string, total: number, opts: { quiet?: boolea
     update: (done, extra) => bar.update(done, { info: extra ? Object.entries(extra).map(([k, v]) => `${k} ${v}`).join(" ") : "" }),
     stop: () => bar.stop(),
   };
+}
+
+/**
+ * stderr when it is a terminal. Under the watcher (watch.ts) stderr is a pipe to it, forwarded to
+ * the terminal as it comes; the watcher says so, and bars draw through the pipe.
+ */
+function terminal(): NodeJS.WritableStream | null {
+  if (process.stderr.isTTY) return process.stderr;
+  if (process.env.QUANTA_STDERR_TTY !== "1") return null;
+  const columns = Number(process.env.QUANTA_STDERR_COLUMNS) || 80;
+  // cli-progress only writes text and escape codes, and reads isTTY and columns.
+  const write = (chunk: string | Uint8Array, ...rest: unknown[]) => process.stderr.write(chunk as string, ...(rest as []));
+  return { isTTY: true, columns, write } as unknown as NodeJS.WriteStream;
 }

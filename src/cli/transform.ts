@@ -22,6 +22,8 @@ import { checkKernels } from "../verify/kernel-check.js";
 import { webRuntime } from "../runtime/web.js";
 import type { Runtime } from "../runtime/runtime.js";
 import { formatBytes } from "./format.js";
+import { checkRequiredInputs } from "../ops/required-inputs.js";
+import { sortGraph } from "../passes/topological-sort.js";
 
 /** Verification below either bound fails the command unless --allow-bad (defaults; see --min-sqnr, --min-top1). */
 export const DEFAULT_MIN_SQNR_DB = 10;
@@ -129,6 +131,10 @@ export async function runTransform(
   if (!flags.output) throw new QuantaError("pass -o <file> to say where to write the result", 2);
   const out = checkOutputPath(flags.output, { force: flags.force, input });
   const model = loadModel(input);
+  // Every transform starts from a well-formed graph in order: files need not list nodes in order,
+  // and a node without an input its op requires is refused by name before any pass reads it.
+  checkRequiredInputs(model);
+  sortGraph(model.graph);
   const inputBytes = modelBytes(input, model);
   const notes: string[] = [];
   const weightInputs = dropInitializerInputs(model);
@@ -170,7 +176,7 @@ export async function runTransform(
     if (random) warnings.push("verified on random inputs; pass --data for agreement on real samples");
     const failed = verificationFailure(verification, flags);
     if (failed) {
-      const msg = `verification failed: ${failed} against the float model on ${verification.samples} ${random ? "random " : ""}sample(s)`;
+      const msg = `verification failed: ${failed} on ${verification.samples} ${random ? "random " : ""}sample(s)`;
       // When int8 kernel saturation explains it, that is the first thing to try.
       const cause = kernels.warning ? ` (${kernels.warning})` : "";
       if (!flags.allowBad) throw new QuantaError(`${msg}${cause}; not written. Try ${advice.tryInstead}; --allow-bad writes it anyway`);

@@ -22,3 +22,10 @@ test("named inputs bind by name, extras are dropped, a lone pair binds whatever 
   assert.throws(() => bindInputs({ inputNames: ["a", "b"], description: "d.npz" }, ["x", "a"]), { message: /needs input x that d\.npz does not provide .*save the data as an \.npz with arrays named 'x'/ });
   assert.deepEqual(bindInputs({ inputNames: ["pixels"], description: "p.npz" }, ["input.1"])({ pixels: t }), { "input.1": t });
 });
+
+test("a missing input with an entry listing says it once, briefly", () => {
+  const ds = { inputNames: ["input_ids"], description: "npz /a/long/path/embed.eval.npz (4 x {input_ids: int64[8]}) with labels 'labels'", entries: "embed.eval.npz holds input_ids int64[4,8], labels int64[4]" };
+  assert.throws(() => bindInputs(ds, ["input_ids", "unused_in"]), {
+    message: "the model needs input unused_in, which the data does not provide: embed.eval.npz holds input_ids int64[4,8], labels int64[4]; say which entry feeds which input with --input-key <entry>=<input>",
+  });
+});

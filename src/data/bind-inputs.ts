@@ -28,12 +28,15 @@ export function bindInputs(ds: Pick<Dataset, "inputNames" | "description" | "ent
   }
   const missing = modelInputs.filter((m) => !names.includes(m));
   if (missing.length > 0) {
+    const needs = `the model needs input${missing.length > 1 ? "s" : ""} ${missing.join(", ")}`;
+    if (ds.entries && !missing.includes("token_type_ids")) {
+      // The entry listing already says what the data has (the description would repeat it).
+      fail(`${needs}, which the data does not provide: ${ds.entries}; say which entry feeds which input with --input-key <entry>=<input>`);
+    }
     const hint = missing.includes("token_type_ids") && names.includes("input_ids")
       ? "pass --include-token-type-ids"
-      : ds.entries
-        ? `${ds.entries}; say which entry feeds which input with --input-key <entry>=<input> (e.g. --input-key ${names[0]}=${missing[0]})`
-        : `save the data as an .npz with arrays named ${missing.map((m) => `'${m}'`).join(", ")}`;
-    fail(`the model needs input${missing.length > 1 ? "s" : ""} ${missing.join(", ")} that ${ds.description} does not provide (it has ${names.join(", ")}); ${hint}`);
+      : `save the data as an .npz with arrays named ${missing.map((m) => `'${m}'`).join(", ")}`;
+    fail(`${needs} that ${ds.description} does not provide (it has ${names.join(", ")}); ${hint}`);
   }
   return (inputs) => Object.fromEntries(modelInputs.map((m) => [m, inputs[m] ?? fail(`a batch of ${ds.description} has no input '${m}'`)]));
 }

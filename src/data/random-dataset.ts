@@ -12,9 +12,12 @@ export function randomDataset(model: Model, size: number, dims: Record<string, n
   const leading = Object.fromEntries(model.graph.inputs.flatMap((v) => (typeof v.shape?.[0] === "string" ? [[v.shape[0], 1]] : [])));
   const known = new Set(model.graph.inputs.flatMap((v) => (v.shape ?? []).filter((d): d is string => typeof d === "string")));
   const given = Object.fromEntries(Object.entries(dims).filter(([k]) => known.has(k)));
-  const { inputs } = planInputs(model, { ...given, ...leading });
+  const { inputs: planned } = planInputs(model, { ...given, ...leading });
   // An input without a batch axis (a scalar sample rate, a state tensor) is one whole tensor per sample.
   const whole = new Set([...unbatchedInputs(model.graph.inputs.filter((v) => !v.initializer))].map((v) => v.name));
+  // Any other input gets one row per sample, also when the model fixes its batch (runs pad back up
+  // to it); a sample of the whole fixed batch had its data disagree with the dims it was given.
+  const inputs = planned.map((p) => (whole.has(p.name) || p.dims.length === 0 ? p : { ...p, dims: [1, ...p.dims.slice(1)] }));
   return {
     description: `${size} random samples (not real data)`,
     size,

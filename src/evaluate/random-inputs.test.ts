@@ -27,3 +27,9 @@ test("random feeds for every integer width, uint64 included (was 'Cannot convert
   for (const t of types) assert.equal(feeds[`in_${t}`]!.data.length, 3, `type ${t}`);
   assert.equal(typeof feeds[`in_${DataType.UINT64}`]!.data[0], "bigint");
 });
+
+test("an input without an element type is called damaged, not 'element type undefined'", () => {
+  const { model, builder: b } = createModel({ opset: 17 });
+  b.output(b.op("Identity", [b.input("x", DataType.UNDEFINED, [3])]), "y");
+  assert.throws(() => randomFeeds(model, planInputs(model).inputs), { message: 'input "x" has no element type (0, UNDEFINED, in the file); the model is damaged, re-export it' });
+});

@@ -119,7 +119,8 @@ function dtypeToHostChecked(p: InputPlan) {
   try {
     return dtypeToHost(p.dtype);
   } catch {
-    throw new QuantaError(`input "${p.name}" has element type ${dtypeName(p.dtype)}, which quanta cannot feed`);
+    if (p.dtype === DataType.UNDEFINED) throw new QuantaError(`input ${quoteName(p.name)} has no element type (0, UNDEFINED, in the file); the model is damaged, re-export it`);
+    throw new QuantaError(`input ${quoteName(p.name)} has element type ${dtypeName(p.dtype)}, which quanta cannot feed`);
   }
 }
 

@@ -22,6 +22,7 @@ import { retypeAttributes } from "./retype-attributes.js";
 import { retypeGraphOutputs } from "./retype-outputs.js";
 import { foldCasts } from "./fold-casts.js";
 import { sortGraph } from "../passes/topological-sort.js";
+import { checkRequiredInputs } from "../ops/required-inputs.js";
 
 export interface Float16Options {
   /** Keep float32 graph inputs and outputs; Casts at the boundary convert (default false). */
@@ -82,6 +83,7 @@ export function convertModelToFloat16(model: Model, opts: Float16Options = {}): 
     throw new QuantaError(`float16 conversion inserts Cast nodes, which need opset 6 or later; the model uses opset ${model.opset}: re-export it with a newer opset`);
   }
   const g = model.graph;
+  checkRequiredInputs(model);
   // The precision plan walks nodes forward and back: files need not list them in order.
   sortGraph(g);
   const types = sourceElementTypes(g);

@@ -5,7 +5,7 @@
 import type { Graph } from "../ir/graph.js";
 import type { Node } from "../ir/node.js";
 import type { Dim, Value, ValueType } from "../ir/value.js";
-import type { DataType } from "../ir/dtype.js";
+import { DataType } from "../ir/dtype.js";
 import { InferContext, type FactSource, type OutputFacts } from "./infer-context.js";
 import { lookupOp, opsetFor } from "./registry.js";
 import { versionAt } from "./schema.js";
@@ -72,12 +72,16 @@ export function inferGraphShapes(graph: Graph, opsets: ReadonlyMap<string, numbe
   return { modified, issues, skipped, values };
 }
 
+const KNOWN_DTYPES = new Set<number>(Object.values(DataType).filter((v) => v !== 0));
+
 /**
  * A rule fed inputs and attributes that do not fit together (a 2-D kernel_shape on a 5-D image,
  * a stride of 0) can compute NaN, infinite or negative sizes; those never reach the IR.
  */
 function checkInferred(outputs: readonly (OutputFacts | undefined)[]): void {
   outputs.forEach((f, i) => {
+    // A Cast "to" of 2^31 is no element type (the writer cannot even encode it).
+    if (f?.dtype !== undefined && !KNOWN_DTYPES.has(f.dtype)) throw new Error(`output ${i} would have element type ${f.dtype}, which ONNX does not define`);
     const axis = f?.shape?.findIndex((d) => typeof d === "number" && !(Number.isSafeInteger(d) && d >= 0)) ?? -1;
     if (axis >= 0) throw new Error(`output ${i} would have size ${f!.shape![axis]} on axis ${axis}; its inputs and attributes do not fit together`);
   });

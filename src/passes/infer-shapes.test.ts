@@ -552,3 +552,12 @@ test("inputs and attributes that do not fit together are an issue, never a NaN o
   assert.match(r.issues[2]!.message, /size -11 on axis 2/);
   for (const v of [conv, pool0, pool1]) assert.equal(v.shape, undefined, v.name);
 });
+
+test("a Cast to an element type ONNX does not define is an issue, not a type the writer cannot encode", () => {
+  const { model, builder: b } = createModel({ opset: 17 });
+  const y = b.op("Cast", [b.input("x", DataType.FLOAT, [2])], { to: attr.int(2 ** 31) }, { name: "cast" });
+  b.output(y);
+  const r = inferModelShapes(model);
+  assert.deepEqual(r.issues.map((i) => i.message), ['Cast node "cast": output 0 would have element type 2147483648, which ONNX does not define']);
+  assert.equal(y.type, undefined);
+});

@@ -15,11 +15,12 @@ import type { Dim, Value, ValueType } from "../ir/value.js";
 import { dtypeFromHost, type DataType } from "../ir/dtype.js";
 import { serializeModel } from "../ir/serde/save.js";
 import type { HostTensor } from "../runtime/host-tensor.js";
-import type { Runtime, RuntimeSession } from "../runtime/runtime.js";
+import { ortMessage, type Runtime, type RuntimeSession } from "../runtime/runtime.js";
 import { nodeRuntime } from "../runtime/node.js";
 import { QuantaError } from "../errors.js";
 import { inferGraphShapes, type GraphShapeReport } from "../ops/infer-graph.js";
 import { evaluateDim } from "../ops/dims.js";
+import { checkLoopsEnd } from "../runtime/endless-loops.js";
 
 /** Static inference on the main graph, with its issues and skipped nodes. */
 export function inferModelShapes(model: Model): GraphShapeReport {
@@ -67,6 +68,7 @@ export async function observeShapes(
   feeds: Record<string, HostTensor>,
   opts: { runtime?: Runtime } = {},
 ): Promise<Map<string, ObservedTensor>> {
+  checkLoopsEnd(model);
   const wanted = observableValues(model);
   const bytes = withAllOutputs(model, wanted, () => serializeModel(model));
   const rt = opts.runtime ?? (await nodeRuntime());
@@ -74,7 +76,7 @@ export async function observeShapes(
   try {
     session = await rt.createSession(bytes, { optimizationLevel: "disabled" });
   } catch (e) {
-    throw new QuantaError(`ONNX Runtime cannot load the model to observe shapes: ${(e as Error).message.split("\n")[0]}`);
+    throw new QuantaError(`ONNX Runtime cannot load the model to observe shapes: ${ortMessage(e)}`);
   }
   try {
     const res = await session.run(feeds, wanted.map((v) => v.name));

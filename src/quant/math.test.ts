@@ -123,3 +123,14 @@ test("a NaN or infinite weight is refused by name, not turned into a scale", () 
     );
   }
 });
+
+test("subnormal weights get a normal scale (was a scale of 0, then 'could not bound the weight pairs')", () => {
+  const tiny = [1e-45, -1e-45, 2e-45, 0];
+  for (const symmetric of [true, false]) {
+    const p = qparamsFromRange(-1e-45, 2e-45, { qtype: "int8", symmetric });
+    assert.equal(p.scale, 2 ** -126);
+  }
+  const q = quantizeWeights(tiny, [2, 2], null, { qtype: "int8", symmetric: true, pairLimit: 128, outputAxis: 1 });
+  assert.deepEqual([...q.values], [0, 0, 0, 0]);
+  assert.equal(q.params[0]!.scale, 2 ** -126);
+});

@@ -19,6 +19,12 @@ export interface RangeOptions {
   reduceRange?: boolean;
 }
 
+/**
+ * Smallest scale used: float32's smallest normal number. A range of subnormal values (1e-45) would
+ * give a scale of 0 or a subnormal one, whose reciprocal overflows; such values all quantize to 0.
+ */
+const MIN_SCALE = 2 ** -126;
+
 /** Scale and zero point mapping [min, max] (widened to include 0) onto the integer range. */
 export function qparamsFromRange(min: number, max: number, o: RangeOptions): QParams {
   if (!Number.isFinite(min) || !Number.isFinite(max) || min > max) throw new Error(`cannot quantize the range [${min}, ${max}]`);
@@ -34,10 +40,10 @@ export function qparamsFromRange(min: number, max: number, o: RangeOptions): QPa
     const absmax = Math.max(-lo, hi);
     const half = Math.floor((qmax - qmin) / 2); // 127 for 8 bits: ±absmax both representable
     const zeroPoint = qtypeInfo(o.qtype).signed ? 0 : Math.ceil((qmax + qmin) / 2);
-    return { scale: absmax === 0 ? 1 : Math.fround(absmax / half), zeroPoint };
+    return { scale: absmax === 0 ? 1 : Math.max(Math.fround(absmax / half), MIN_SCALE), zeroPoint };
   }
   if (hi === lo) return { scale: 1, zeroPoint: clamp(0, qmin, qmax) }; // all zeros
-  const scale = Math.fround((hi - lo) / (qmax - qmin));
+  const scale = Math.max(Math.fround((hi - lo) / (qmax - qmin)), MIN_SCALE);
   const zeroPoint = clamp(roundHalfEven(qmin - lo / scale), qmin, qmax);
   return { scale, zeroPoint };
 }

@@ -12,6 +12,7 @@ import { foldConstants } from "../passes/fold-constants.js";
 import { removeUnused } from "../passes/remove-unused.js";
 import { inferShapes } from "../passes/infer-shapes.js";
 import { topologicalSort } from "../passes/topological-sort.js";
+import { checkRequiredInputs } from "../ops/required-inputs.js";
 import { fuse } from "../passes/fusion/fuse.js";
 import type { RuleReport } from "../passes/fusion/rule.js";
 import { planStatic, type QuantPlan } from "./plan.js";
@@ -46,6 +47,7 @@ export interface StaticQuantReport {
 
 /** Folds, fuses and cleans the float model in place (BatchNorm folded before weights are quantized). */
 export async function prepareFloat(model: Model): Promise<{ records: PassRecord[]; fusion: RuleReport[]; upgrade: UpgradeResult }> {
+  checkRequiredInputs(model);
   let fusion: RuleReport[] = [];
   let upgrade: UpgradeResult = { from: model.opset, to: model.opset, upgraded: false, rewritten: 0 };
   const upgradePass = definePass("upgrade-opset", (m) => {

@@ -10,10 +10,12 @@ import { ortMessage, type Runtime, type RuntimeSession, type SessionOptions } fr
 import { nodeRuntime } from "./node.js";
 import { QuantaError } from "../errors.js";
 import { DataType } from "../ir/dtype.js";
+import { checkLoopsEnd } from "./endless-loops.js";
 
 const INLINE_LIMIT = 1.8 * 2 ** 30;
 
 export async function openSession(model: Model, options: SessionOptions & { runtime?: Runtime } = {}): Promise<RuntimeSession> {
+  checkLoopsEnd(model);
   const rt = options.runtime ?? (await nodeRuntime());
   // ORT 1.30's CPU optimizer at level "all" crashes the process on some float16 graphs
   // (Transpose → MatMul with a float16 constant weight); "extended" runs them correctly.

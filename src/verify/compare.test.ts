@@ -18,3 +18,17 @@ test("models whose shared output differs in shape are refused by name (was 'cann
     (e: Error) => e instanceof QuantaError && /^output "y" has shape \[1,2\] from the reference model but \[1,4\] from the other on the same input/.test(e.message),
   );
 });
+
+test("models with no output in common are refused with their output names clipped", async () => {
+  const make = (out: string) => {
+    const { model, builder: b } = createModel({ opset: 17 });
+    b.output(b.op("Relu", [b.input("x", DataType.FLOAT, [1, 2])]), out);
+    return model;
+  };
+  const a = make("logits");
+  await assert.rejects(compareModels(a, make("é".repeat(3_000_000)), randomDataset(a, 1), { samples: 1 }), (e: Error) => {
+    assert.ok(e instanceof QuantaError && e.message.length < 300, e.message.slice(0, 400));
+    assert.match(e.message, /^the models share no output name to compare \(reference: "logits"; candidate: "é+…é+" \(3,000,000 characters\)\)$/);
+    return true;
+  });
+});

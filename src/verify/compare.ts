@@ -15,7 +15,7 @@ import { conformFeeds, runBatch } from "../evaluate/conform.js";
 import { float16BitsToFloat32 } from "../ir/tensor/float16.js";
 import { AgreementStats } from "./stats.js";
 import { FLOAT_TWIN_KEY } from "../quant/materialize-qdq.js";
-import { QuantaError, quoteName } from "../errors.js";
+import { QuantaError, clipText, quoteName } from "../errors.js";
 
 export interface TensorAgreement {
   name: string;
@@ -60,7 +60,8 @@ export interface CompareOptions {
 export async function compareModels(reference: Model, candidate: Model, ds: Dataset, opts: CompareOptions = {}): Promise<CompareReport> {
   const outNames = reference.graph.outputs.map((v) => v.name).filter((n) => candidate.graph.outputs.some((v) => v.name === n));
   if (outNames.length === 0) {
-    throw new QuantaError(`the models share no output name to compare (reference: ${reference.graph.outputs.map((v) => v.name).join(", ") || "none"}; candidate: ${candidate.graph.outputs.map((v) => v.name).join(", ") || "none"})`);
+    const list = (m: Model) => clipText(m.graph.outputs.map((v) => quoteName(v.name, 40)).join(", ") || "none", 100);
+    throw new QuantaError(`the models share no output name to compare (reference: ${list(reference)}; candidate: ${list(candidate)})`);
   }
   const twins = opts.perLayer ? floatTwins(candidate).filter((t) => hasTwin(reference, candidate, t)) : [];
   const ref = opts.perLayer ? withOutputs(reference, twins.map((t) => t.floatName)) : reference;
