@@ -48,3 +48,27 @@ test("options: symmetric activations keep Relu; exclusions and per-tensor weight
   const all = planStatic(convNet(), staticConfig({ quantizeAll: true }));
   assert.ok(all.quantizedNodes.some((n) => n.opType === "Softmax"));
 });
+
+test("only ops touching a quantized Conv/Gemm/MatMul are quantized: a LayerNorm's '+ eps' and an attention mask stay float", () => {
+  const { model, builder: b } = createModel({ opset: 13 });
+  const x = b.input("x", DataType.FLOAT, [2, 4]);
+  const mask = b.input("mask", DataType.FLOAT, [2, 4]);
+  // x → ReduceMean → Add(eps) → Sqrt → Div → Mul(γ) → Add(β) → MatMul → Add(mask) → Softmax
+  const mean = b.op("ReduceMean", [b.op("Mul", [x, x], {}, { output: "sq" })], { axes: [-1] }, { output: "var" });
+  const eps = b.initializer("eps", Tensor.fromArray(DataType.FLOAT, [], [1e-12]));
+  const std = b.op("Sqrt", [b.op("Add", [mean, eps], {}, { output: "var_eps" })], {}, { output: "std" });
+  const norm = b.op("Div", [x, std], {}, { output: "norm" });
+  const gamma = b.initializer("gamma", Tensor.fromArray(DataType.FLOAT, [4], [1, 2, 3, 4]));
+  const beta = b.initializer("beta", Tensor.fromArray(DataType.FLOAT, [4], [0, 0, 1, 1]));
+  const ln = b.op("Add", [b.op("Mul", [norm, gamma], {}, { output: "scaled" }), beta], {}, { output: "ln" });
+  const w = b.initializer("w", Tensor.fromArray(DataType.FLOAT, [4, 4], new Float32Array(16).fill(0.5)));
+  const scores = b.op("Div", [b.op("MatMul", [ln, w], {}, { output: "mm" }), b.initializer("d", Tensor.fromArray(DataType.FLOAT, [], [2]))], {}, { output: "scores" });
+  const biased = b.op("Add", [scores, b.op("Mul", [mask, b.initializer("big", Tensor.fromArray(DataType.FLOAT, [], [-3.4e38]))], {}, { output: "bias" })], {}, { output: "masked" });
+  b.output(b.op("Softmax", [biased], { axis: -1 }), "probs");
+  inferModelShapes(model);
+  const plan = planStatic(model, staticConfig());
+  const quantized = plan.quantizedNodes.map((n) => n.output(0).name).sort();
+  assert.deepEqual(quantized, ["ln", "mm", "scaled"], "γ and β feed the MatMul; '+ eps', x² and the mask arithmetic do not");
+  const reasons = new Map(plan.skipped.map((s) => [model.graph.nodes.find((n) => n.name === s.node)!.output(0).name, s.reason]));
+  for (const name of ["var_eps", "masked", "bias", "sq"]) assert.match(reasons.get(name) ?? "", /not next to a quantized Conv, Gemm or MatMul/, name);
+});

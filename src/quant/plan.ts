@@ -57,8 +57,11 @@ export function planStatic(model: Model, config: StaticQuantConfig): QuantPlan {
     // Scalar arithmetic computes sizes and steps (a window length for Range): no speed to win,
     // and rounding it changes shapes.
     if (n.outputs.length > 0 && n.outputs.every((o) => o.shape?.length === 0)) return "a scalar result (size arithmetic)";
+    if (n.outputs.length > 0 && n.outputs.every((o) => o.dtype !== undefined && o.dtype !== DataType.FLOAT)) return "no float tensors (index or shape arithmetic)";
     return rule.check?.(n, g) ?? null;
   };
+  const reasons = new Map(g.nodes.map((n) => [n, selected(n)] as const));
+  const island = int8Island(g, reasons);
 
   const markTensor = (v: Value, rangeOf: Value = v, shareWith?: Value): void => {
     if (v.dtype !== DataType.FLOAT || plan.tensors.has(v) || g.constantValue(v)) return;
@@ -67,7 +70,7 @@ export function planStatic(model: Model, config: StaticQuantConfig): QuantPlan {
 
   for (const n of g.nodes) {
     if (plan.fusedActivations.includes(n)) continue;
-    const reason = selected(n);
+    const reason = reasons.get(n) ?? (island.has(n) ? null : "not next to a quantized Conv, Gemm or MatMul (its Q/DQ would only add rounding)");
     if (reason) {
       if (quantRule(n)) plan.skipped.push({ node: n.name, op: n.opType, reason });
       continue;
@@ -116,6 +119,28 @@ export function planStatic(model: Model, config: StaticQuantConfig): QuantPlan {
     }
   }
   return plan;
+}
+
+/**
+ * The nodes worth quantizing: anchors (Conv, Gemm, MatMul) and, grown from them, every selectable
+ * node connected to the region through a producer or a consumer. What is left is float between
+ * float neighbours, where int8 buys no kernel and costs a rounding.
+ */
+function int8Island(g: Graph, reasons: ReadonlyMap<Node, string | null>): Set<Node> {
+  const ok = (n: Node | null | undefined): n is Node => !!n && reasons.get(n) === null;
+  const island = new Set(g.nodes.filter((n) => ok(n) && quantRule(n)!.anchor));
+  const queue = [...island];
+  while (queue.length) {
+    const n = queue.pop()!;
+    const neighbours = [...n.inputs.map((v) => v?.producer), ...n.outputs.flatMap((o) => o.uses.map((u) => u.node))];
+    for (const m of neighbours) {
+      if (ok(m) && !island.has(m)) {
+        island.add(m);
+        queue.push(m);
+      }
+    }
+  }
+  return island;
 }
 
 /** A Relu, or Clip with a lower bound of 0, that is the only reader of `n`'s output. */

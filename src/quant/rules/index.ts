@@ -9,9 +9,10 @@ const movement: QuantRule = { activations: [0], output: "input" };
 const elementwise: QuantRule = { activations: "all", output: "own" };
 
 export const QUANT_RULES: Readonly<Record<string, QuantRule>> = {
-  Conv: { activations: [0], weight: { index: 1, axis: () => 0 }, bias: 2, output: "own", check: constantInput(1, "the weight") },
+  Conv: { anchor: true, activations: [0], weight: { index: 1, axis: () => 0 }, bias: 2, output: "own", check: constantInput(1, "the weight") },
   // ConvTranspose weights are [Cin, Cout/group, ...]: per-channel along axis 1 only without groups.
   ConvTranspose: {
+    anchor: true,
     activations: [0],
     weight: { index: 1, axis: (n) => (n.getInt("group", 1) === 1 ? 1 : null) },
     bias: 2,
@@ -19,6 +20,7 @@ export const QUANT_RULES: Readonly<Record<string, QuantRule>> = {
     check: constantInput(1, "the weight"),
   },
   Gemm: {
+    anchor: true,
     activations: [0],
     weight: { index: 1, axis: (n) => (n.getInt("transB", 0) ? 0 : 1) },
     bias: 2,
@@ -30,7 +32,7 @@ export const QUANT_RULES: Readonly<Record<string, QuantRule>> = {
     },
   },
   // MatMul: a constant B is a weight (per column when per-channel); two activations (attention) are both quantized.
-  MatMul: { activations: [0, 1], weight: { index: 1, axis: () => -1 }, output: "own" },
+  MatMul: { anchor: true, activations: [0, 1], weight: { index: 1, axis: () => -1 }, output: "own" },
   Add: elementwise,
   Mul: elementwise,
   Concat: elementwise,

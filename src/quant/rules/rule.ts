@@ -28,6 +28,12 @@ export interface QuantRule {
   output: OutputMode;
   /** Kept float unless the user asks for everything (--quantize-all): Softmax, LayerNorm, GELU. */
   optIn?: boolean;
+  /**
+   * The op int8 is for (Conv, Gemm, MatMul): quantized wherever its rule allows. Every other op is
+   * quantized only when it touches a quantized op, so Q/DQ pairs can fuse into int8 kernels rather
+   * than wrap a lone Add between float ops (a LayerNorm's `+ eps`, an attention mask of -1e9).
+   */
+  anchor?: boolean;
   /** A reason to leave this node float, or null to quantize it. */
   check?: (node: Node, graph: Graph) => string | null;
 }
