@@ -149,7 +149,7 @@ export async function runTransform(
   notes.push(...(outcome.notes ?? []));
   let allowedBad = false;
   if (outcome.nothingDone !== undefined) {
-    if (!flags.allowBad) throw new QuantaError(`nothing ${advice.verb}: ${outcome.nothingDone}; the output would equal the input, so it was not written (pass --allow-bad to write it anyway)`);
+    if (!flags.allowBad) throw new QuantaError(`nothing ${advice.verb}: ${outcome.nothingDone}; nothing written (--allow-bad writes the unchanged model)`);
     warnings.push(`nothing ${advice.verb}: ${outcome.nothingDone}; written anyway (--allow-bad)`);
     allowedBad = true;
   }

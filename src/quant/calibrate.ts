@@ -87,7 +87,8 @@ export async function calibrate(model: Model, tensors: readonly Value[], ds: Dat
     } catch (e) {
       // The float model itself fails on these samples (e.g. shape or index inputs that the
       // data does not fill sensibly): a problem with the data, told in one line.
-      throw new QuantaError(`calibration: ONNX Runtime fails running the model on samples ${indices[0]}..${indices[indices.length - 1]} of ${ds.description}: ${String((e as Error)?.message ?? e).split("\n")[0]}`);
+      const why = String((e as Error)?.message ?? e).split("\n")[0]!.replace(/^ONNX Runtime could not run the model: /, "");
+      throw new QuantaError(`the float model fails in ONNX Runtime on samples ${indices[0]}..${indices[indices.length - 1]} of ${ds.description} (calibration): ${why}`);
     }
     runs++;
     const pending = new Map<string, { min?: number; max?: number }>();

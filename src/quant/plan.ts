@@ -57,7 +57,7 @@ export function planStatic(model: Model, config: StaticQuantConfig): QuantPlan {
     // Scalar arithmetic computes sizes and steps (a window length for Range): no speed to win,
     // and rounding it changes shapes.
     if (n.outputs.length > 0 && n.outputs.every((o) => o.shape?.length === 0)) return "a scalar result (size arithmetic)";
-    if (n.outputs.length > 0 && n.outputs.every((o) => o.dtype !== undefined && o.dtype !== DataType.FLOAT)) return "no float tensors (index or shape arithmetic)";
+    if (n.outputs.length > 0 && n.outputs.every((o) => o.dtype !== undefined && o.dtype !== DataType.FLOAT)) return "no float tensors";
     return rule.check?.(n, g) ?? null;
   };
   const reasons = new Map(g.nodes.map((n) => [n, selected(n)] as const));
@@ -70,7 +70,7 @@ export function planStatic(model: Model, config: StaticQuantConfig): QuantPlan {
 
   for (const n of g.nodes) {
     if (plan.fusedActivations.includes(n)) continue;
-    const reason = reasons.get(n) ?? (island.has(n) ? null : "not next to a quantized Conv, Gemm or MatMul (its Q/DQ would only add rounding)");
+    const reason = reasons.get(n) ?? (island.has(n) ? null : "not beside a quantized Conv/Gemm/MatMul");
     if (reason) {
       if (quantRule(n)) plan.skipped.push({ node: n.name, op: n.opType, reason });
       continue;

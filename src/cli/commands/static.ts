@@ -122,10 +122,21 @@ export function registerStatic(program: Command): void {
 function nothingQuantized(q: StaticQuantReport): string {
   const nested = Object.entries(q.leftInSubgraphs);
   if (nested.length) {
-    return `the quantizable ops (${nested.map(([k, v]) => `${v} ${k}`).join(", ")}) are inside If/Loop/Scan bodies, where static calibration does not run; \`quanta dynamic\` quantizes their weights`;
+    return `its quantizable ops (${clipList(nested.map(([k, v]) => `${v} ${k}`))}) are inside If/Loop/Scan bodies, where calibration does not run; \`quanta dynamic\` quantizes their weights`;
   }
-  const reasons = new Map<string, number>();
-  for (const s of q.skipped) reasons.set(`${s.op}: ${s.reason}`, (reasons.get(`${s.op}: ${s.reason}`) ?? 0) + 1);
-  if (reasons.size === 0) return "the main graph has no op static quantization handles";
-  return `no op was selected (${[...reasons].slice(0, 6).map(([k, v]) => `${v}x ${k}`).join("; ")})`;
+  // Grouped by reason, so the line stays short however many op types there are.
+  const byReason = new Map<string, Map<string, number>>();
+  for (const s of q.skipped) {
+    const ops = byReason.get(s.reason) ?? new Map<string, number>();
+    ops.set(s.op, (ops.get(s.op) ?? 0) + 1);
+    byReason.set(s.reason, ops);
+  }
+  if (byReason.size === 0) return "the main graph has no op static quantization handles";
+  const why = [...byReason].map(([reason, ops]) => `${clipList([...ops].map(([op, n]) => `${n} ${op}`))}: ${reason}`);
+  return `no op was selected (${why.slice(0, 2).join("; ")}${why.length > 2 ? `; ${why.length - 2} more reason(s)` : ""})`;
+}
+
+/** The first few entries of a list, and how many more. */
+function clipList(items: string[], keep = 3): string {
+  return items.length <= keep ? items.join(", ") : `${items.slice(0, keep).join(", ")} and ${items.length - keep} more`;
 }

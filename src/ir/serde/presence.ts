@@ -31,3 +31,19 @@ export function assignScalars<D extends DescMessage>(owner: object | undefined, 
 function isDefault(v: unknown): boolean {
   return v === "" || v === 0 || v === 0n || v === false || (v instanceof Uint8Array && v.byteLength === 0);
 }
+
+// Trailing "" inputs ("this optional input is absent") mean the same as none; the writer drops
+// them for nodes passes build, and keeps as many as the file had for nodes it read.
+const declaredInputs = new WeakMap<object, number>();
+
+export function noteInputCount(owner: object, count: number): void {
+  declaredInputs.set(owner, count);
+}
+
+/** Input names with trailing empties trimmed, but never below the count the file declared. */
+export function trimTrailingEmpty(owner: object, names: string[]): string[] {
+  const floor = Math.min(declaredInputs.get(owner) ?? 0, names.length);
+  let end = names.length;
+  while (end > floor && names[end - 1] === "") end--;
+  return names.slice(0, end);
+}

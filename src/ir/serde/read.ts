@@ -30,7 +30,7 @@ import { fromInt64, rememberInt64 } from "./int64.js";
 import { resolveExternalPath } from "./external-data.js";
 import { QuantaError, quoteName } from "../../errors.js";
 import { NameAuthority } from "../names.js";
-import { notePresence } from "./presence.js";
+import { noteInputCount, notePresence } from "./presence.js";
 import { densifySparse } from "./sparse.js";
 
 /** Memo attached to IR objects so an untouched part is written back exactly as it was read. */
@@ -139,6 +139,7 @@ function graphFromProto(gp: GraphProto, ctx: Ctx, outer: { scope: Scope[] } | nu
   }
   for (const [n, np] of nodes) {
     for (const a of np.attribute) n.setAttribute(a.name, attributeFromProto(a, np, ctx, scopes));
+    if (np.input.at(-1) === "") noteInputCount(n, np.input.length);
     np.input.forEach((name, i) => {
       if (!name) return n.setInput(i, null);
       const v = lookup(scopes, name);

@@ -39,7 +39,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { DataType } from "../dtype.js";
 import { int64Of } from "./int64.js";
 import type { TypeOrigin } from "./read.js";
-import { assignScalars } from "./presence.js";
+import { assignScalars, trimTrailingEmpty } from "./presence.js";
 import { SparseOrigin } from "./sparse.js";
 
 export interface WriteOptions {
@@ -132,7 +132,7 @@ function withoutDeferral(opts: WriteOptions): WriteOptions {
 
 function nodeToProto(n: Node, opts: WriteOptions): NodeProto {
   const np = create(NodeProtoSchema, {
-    input: trimTrailingEmpty(n.inputs.map((v) => v?.name ?? "")),
+    input: trimTrailingEmpty(n, n.inputs.map((v) => v?.name ?? "")),
     output: n.outputs.map((v) => v.name),
     attribute: [...n.attributes].map(([name, a]) => attributeToProto(name, a, opts)),
     metadataProps: entries(n.metadata),
@@ -141,12 +141,6 @@ function nodeToProto(n: Node, opts: WriteOptions): NodeProto {
   const unknown = (n as unknown as { opaque?: NodeProto["$unknown"] }).opaque;
   if (unknown) np.$unknown = unknown;
   return np;
-}
-
-function trimTrailingEmpty(names: string[]): string[] {
-  let end = names.length;
-  while (end > 0 && names[end - 1] === "") end--;
-  return names.slice(0, end);
 }
 
 function attributeToProto(name: string, a: Attribute, opts: WriteOptions): AttributeProto {
