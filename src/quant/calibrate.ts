@@ -8,7 +8,7 @@ import type { Value } from "../ir/value.js";
 import { parseModel } from "../ir/serde/load.js";
 import { serializeModel } from "../ir/serde/save.js";
 import { openSession } from "../runtime/session.js";
-import type { Runtime } from "../runtime/runtime.js";
+import { ortMessage, type Runtime } from "../runtime/runtime.js";
 import type { Dataset } from "../data/dataset.js";
 import { collate } from "../data/batches.js";
 import { bindInputs } from "../data/bind-inputs.js";
@@ -87,8 +87,9 @@ export async function calibrate(model: Model, tensors: readonly Value[], ds: Dat
     } catch (e) {
       // The float model itself fails on these samples (e.g. shape or index inputs that the
       // data does not fill sensibly): a problem with the data, told in one line.
-      const why = String((e as Error)?.message ?? e).split("\n")[0]!.replace(/^ONNX Runtime could not run the model: /, "");
-      throw new QuantaError(`the float model fails in ONNX Runtime on samples ${indices[0]}..${indices[indices.length - 1]} of ${ds.description} (calibration): ${why}`);
+      const why = ortMessage(e, 170).replace(/^ONNX Runtime could not run the model: /, "");
+      const at = indices.length > 1 ? `samples ${indices[0]}..${indices.at(-1)}` : `sample ${indices[0]}`;
+      throw new QuantaError(`the float model fails in ONNX Runtime on ${at} of ${ds.description}: ${why}`);
     }
     runs++;
     const pending = new Map<string, { min?: number; max?: number }>();

@@ -99,3 +99,14 @@ test("a model that loads but fails when it runs gives a one-line QuantaError, an
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stderr, "");
 });
+
+test("ORT messages lose their C++ signatures, with or without the source path", async () => {
+  const { ortMessage } = await import("./runtime.js");
+  const raw =
+    "[ONNXRuntimeError] : 1 : FAIL : Non-zero status code returned while running DequantizeLinear node. Name:'w2_DequantizeLinear' Status Message: int64_t onnxruntime::HandleNegativeAxis(int64_t, int64_t) IsAxisInRange(axis, tensor_rank) was false. axis -7 is not in valid range [-2,1]";
+  assert.equal(ortMessage(new Error(raw)), "DequantizeLinear node 'w2_DequantizeLinear': IsAxisInRange(axis, tensor_rank) was false. axis -7 is not in valid range [-2,1]");
+  const withPath = "Status Message: /onnxruntime_src/onnxruntime/core/providers/cpu/quantization/quantize_linear.cc:42 void onnxruntime::PrepareForQDQ(const TensorShape&, const Tensor&, const Tensor*, int64_t, int64_t, int64_t&, int64_t&, int64_t&) x_zero_point must be null or 1D";
+  assert.equal(ortMessage(new Error(withPath)), "Status Message: x_zero_point must be null or 1D");
+  const virt = "Reshape node 'reshape': virtual onnxruntime::common::Status onnxruntime::Reshape::Compute(onnxruntime::OpKernelContext*) const shapeTensor->Shape().NumDimensions() == 1 was false.";
+  assert.equal(ortMessage(new Error(virt)), "Reshape node 'reshape': shapeTensor->Shape().NumDimensions() == 1 was false.");
+});

@@ -107,6 +107,8 @@ export function ortMessage(e: unknown, max = 240): string {
     .replace(/^\[ONNXRuntimeError\] : \d+ : \w+ : /, "")
     .replace(/Non-zero status code returned while running (\S+) node\. Name:'([^']*)' Status Message: /, "$1 node '$2': ")
     .replace(/\/onnxruntime_src\/[^\s:]+:\d+ (?:[\w:~<>]+\([^()]*\)(?: const)? )?/g, "")
+    // A C++ signature without the source path ("int64_t onnxruntime::HandleNegativeAxis(int64_t, int64_t) ").
+    .replace(/(?:\b(?:virtual|static) )?(?:\b(?:[\w<>*&]+::)*[\w<>*&]+ )?\bonnxruntime::[\w:~<>]+\([^()]*\)(?: const)? /g, "")
     .replace(/\s+/g, " ")
     .trim();
   return clipText(plain, max);
