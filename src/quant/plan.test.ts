@@ -71,4 +71,6 @@ test("only ops touching a quantized Conv/Gemm/MatMul are quantized: a LayerNorm'
   assert.deepEqual(quantized, ["ln", "mm", "scaled"], "γ and β feed the MatMul; '+ eps', x² and the mask arithmetic do not");
   const reasons = new Map(plan.skipped.map((s) => [model.graph.nodes.find((n) => n.name === s.node)!.output(0).name, s.reason]));
   for (const name of ["var_eps", "masked", "bias", "sq"]) assert.match(reasons.get(name) ?? "", /not beside a quantized Conv\/Gemm\/MatMul/, name);
+  const named = planStatic(model, staticConfig({ ops: ["MatMul", "Add", "Mul"] }));
+  assert.deepEqual(named.quantizedNodes.map((n) => n.output(0).name).sort(), ["bias", "ln", "masked", "mm", "scaled", "sq", "var_eps"], "ops named in --ops are quantized wherever they stand");
 });

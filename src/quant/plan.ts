@@ -70,7 +70,9 @@ export function planStatic(model: Model, config: StaticQuantConfig): QuantPlan {
 
   for (const n of g.nodes) {
     if (plan.fusedActivations.includes(n)) continue;
-    const reason = reasons.get(n) ?? (island.has(n) ? null : "not beside a quantized Conv/Gemm/MatMul");
+    // Asked for by name (--ops) or for everything (--quantize-all): quantized wherever it stands.
+    const wanted = config.quantizeAll || !!config.ops?.includes(n.opType);
+    const reason = reasons.get(n) ?? (island.has(n) || wanted ? null : "not beside a quantized Conv/Gemm/MatMul");
     if (reason) {
       if (quantRule(n)) plan.skipped.push({ node: n.name, op: n.opType, reason });
       continue;

@@ -62,9 +62,9 @@ export function registerStatic(program: Command): void {
     .option("--symmetric", "symmetric activation ranges (zero point at the middle)")
     .option("--no-per-channel", "one scale per Conv/Gemm weight instead of one per output channel")
     .option("--per-channel-matmul", "per-column scales for MatMul weights too")
-    .option("--ops <list>", "comma-separated op types to quantize")
+    .option("--ops <list>", "comma-separated op types to quantize, wherever they stand (default: Conv, Gemm, MatMul and the ops beside them)")
     .option("--exclude <list>", "comma-separated op types or node names to keep float")
-    .option("--quantize-all", "also quantize Softmax, LayerNormalization and GELU")
+    .option("--quantize-all", "also quantize Softmax, LayerNormalization and GELU, and ops away from any Conv/Gemm/MatMul")
     .option("--no-fuse-activations", "keep Relu/Clip nodes instead of folding them into saturation")
     .option("--batch <n>", "calibration batch size when the batch dim is symbolic", positiveInt("--batch"), 16)
     .addHelpText("after", HELP);
