@@ -3,7 +3,7 @@
 
 import type * as ortCommon from "onnxruntime-common";
 import type { HostTensor, HostType } from "./host-tensor.js";
-import { QuantaError, clipText } from "../errors.js";
+import { QuantaError, clipText, quoteName } from "../errors.js";
 
 export type OptimizationLevel = "disabled" | "basic" | "extended" | "all";
 
@@ -68,13 +68,21 @@ function wrapSession(ort: Ort, s: ortCommon.InferenceSession): RuntimeSession {
   // Sequence, map and optional outputs: onnxruntime-node 1.30 crashes the process (SIGSEGV) when
   // asked to return one, so they are never fetched.
   const nonTensor = new Set((s.outputMetadata ?? []).filter((m) => !m.isTensor).map((m) => m.name));
-  const tensorOutputs = s.outputNames.filter((n) => !nonTensor.has(n));
+  // 4-bit tensor outputs: onnxruntime-node 1.30 aborts the process (a failed ArrayBuffer
+  // allocation) returning one, so they are not fetched either.
+  const fourBit = new Set((s.outputMetadata ?? []).filter((m) => m.isTensor && /^u?int4$/.test(String((m as { type?: string }).type))).map((m) => m.name));
+  const tensorOutputs = s.outputNames.filter((n) => !nonTensor.has(n) && !fourBit.has(n));
   return {
     inputNames: s.inputNames,
     outputNames: s.outputNames,
     async run(feeds, outputs) {
       const bad = (outputs ?? []).find((n) => nonTensor.has(n));
-      if (bad !== undefined) throw new QuantaError(`output "${bad}" is a sequence, map or optional value; quanta reads tensor outputs only`);
+      if (bad !== undefined) throw new QuantaError(`output ${quoteName(bad)} is a sequence, map or optional value; quanta reads tensor outputs only`);
+      const nibbles = (outputs ?? []).find((n) => fourBit.has(n));
+      if (nibbles !== undefined) throw new QuantaError(`output ${quoteName(nibbles)} is a 4-bit tensor, which ONNX Runtime's JavaScript binding cannot return; dequantize it inside the model`);
+      if (!outputs && tensorOutputs.length === 0 && s.outputNames.length > 0) {
+        throw new QuantaError(`none of the model's outputs (${s.outputNames.slice(0, 3).map((n) => quoteName(n)).join(", ")}) is a tensor ONNX Runtime's JavaScript binding can return (sequence, map, optional or 4-bit)`);
+      }
       const ortFeeds: Record<string, ortCommon.Tensor> = {};
       for (const [k, t] of Object.entries(feeds)) ortFeeds[k] = new ort.Tensor(t.type as never, t.data as never, t.dims as number[]);
       let res: ortCommon.InferenceSession.ReturnType;
