@@ -17,10 +17,11 @@ import { renameFresh, renameValue } from "../ir/builder.js";
 import { removeUnusedIn } from "../passes/remove-unused.js";
 import { quantizeWeights, type WeightOptions } from "./math.js";
 import { targetInfo } from "./target.js";
-import { quantizedTensor, scaleTensor, zeroPointTensor } from "./param-tensors.js";
+import { quantizedTensor, zeroPointTensor } from "./param-tensors.js";
 import { qtypeInfo, type QType } from "./qtype.js";
 import type { DynamicQuantConfig } from "./dynamic-config.js";
-import { FLOAT_TWIN_KEY } from "./materialize-qdq.js";
+import { FLOAT_TWIN_KEY } from "./float-twin.js";
+import { addQuantizedWeight, dequantizedWeight } from "./quantize-weight.js";
 import { applyRules } from "../passes/fusion/rule.js";
 import { layerNormResidualSumRule } from "../passes/fusion/layernorm-residual-sum.js";
 
@@ -87,7 +88,7 @@ function quantizeGraph(g: Graph, config: DynamicQuantConfig, report: DynamicRepo
         if (!w || w.dtype !== DataType.FLOAT) skip("the weight is not a constant float initializer");
         else if (w.size < config.minElements) skip(`the weight has fewer than ${config.minElements} elements`);
         else if (config.conv === "weight-only") (castScaledWeight(g, n, 1, n.opType === "Conv" ? 0 : 1, config.weightType), done("convs"));
-        else if (config.conv === "dequantize") (dequantizedWeight(g, n, 1, n.opType === "Conv" && config.perChannel ? 0 : null, config.weightType), done("convs"));
+        else if (config.conv === "dequantize") (dequantizedConvWeight(g, n, 1, n.opType === "Conv" && config.perChannel ? 0 : null, config.weightType), done("convs"));
         else if (n.opType === "Conv") (convInteger(g, n, config), done("convs"));
         else skip("ConvInteger has no transposed form");
         break;
@@ -140,11 +141,8 @@ function quantizeMatMul(g: Graph, n: Node, weight: Tensor, bias: Value | null, a
   const a = n.input(0)!;
   const y = n.output(0);
   const base = n.name || y.name;
-  const q = quantizeWeights(weight.toFloat32(), weight.dims, config.perChannel ? 1 : null, { ...integerGemmWeights(config, 1), name: n.input(1)?.name ?? base });
-  const h = weightHome(g, n.input(1));
-  const wq = h.addInitializer(`${base}_W_quantized`, quantizedTensor(config.weightType, weight.dims, q.values));
-  const ws = h.addInitializer(`${base}_W_scale`, scaleTensor(q.params, alpha));
-  const wzp = h.addInitializer(`${base}_W_zero_point`, zeroPointTensor(q.params, config.weightType));
+  const w = addQuantizedWeight(weightHome(g, n.input(1)), `${base}_W`, weight, config.perChannel ? 1 : null, { ...integerGemmWeights(config, 1), name: n.input(1)?.name ?? base }, alpha);
+  const [wq, ws, wzp] = [w.values, w.scale, w.zeroPoint];
   const [aq, as, azp] = g.addNode("DynamicQuantizeLinear", [a], {}, { before: n, outputs: 3, name: g.names.fresh(`${base}_DynamicQuantizeLinear`) }).outputs as [Value, Value, Value];
   const mmi = g.addNode("MatMulInteger", [aq, wq, azp, wzp], {}, { before: n, name: g.names.fresh(`${base}_MatMulInteger`) }).output(0);
   const scale = g.addNode("Mul", [as, ws], {}, { before: n, name: g.names.fresh(`${base}_scale_Mul`) }).output(0);
@@ -190,18 +188,9 @@ function castScaledWeight(g: Graph, n: Node, wi: number, axis: number, qtype: QT
 }
 
 /** int8 weight + DequantizeLinear in front of the node: smaller file, same float kernel. */
-function dequantizedWeight(g: Graph, n: Node, wi: number, axis: number | null, qtype: QType): void {
+function dequantizedConvWeight(g: Graph, n: Node, wi: number, axis: number | null, qtype: QType): void {
   const w = n.input(wi)!;
-  const t = g.constantValue(w)!;
-  const q = quantizeWeights(t.toFloat32(), t.dims, axis, { qtype, symmetric: qtype === "int8", name: w.name });
-  const base = w.name;
-  const h = weightHome(g, w);
-  const wq = h.addInitializer(`${base}_quantized`, quantizedTensor(qtype, t.dims, q.values));
-  const s = h.addInitializer(`${base}_scale`, scaleTensor(q.params));
-  const zp = h.addInitializer(`${base}_zero_point`, zeroPointTensor(q.params, qtype));
-  const dq = g.addNode("DequantizeLinear", [wq, s, zp], axis !== null ? { axis } : {}, { before: n, name: g.names.fresh(`${base}_DequantizeLinear`) });
-  if (t.origin) dq.metadata.push([FLOAT_TWIN_KEY, base]);
-  dq.output(0).type = w.type;
+  const { node: dq } = dequantizedWeight(g, w, { axis, weight: { qtype, symmetric: qtype === "int8", name: w.name }, home: weightHome(g, w), before: n });
   n.setInput(wi, dq.output(0));
 }
 
@@ -249,12 +238,8 @@ function convInteger(g: Graph, n: Node, config: DynamicQuantConfig): void {
 function tableAfterMovement(g: Graph, n: Node, qtype: QType): void {
   const tv = n.input(0)!;
   const t = g.constantValue(tv)!;
-  const q = quantizeWeights(t.toFloat32(), t.dims, null, { qtype, symmetric: qtype === "int8", name: tv.name });
+  const { values: wq, scale: s, zeroPoint: zp } = addQuantizedWeight(weightHome(g, tv), tv.name, t, null, { qtype, symmetric: qtype === "int8", name: tv.name });
   const info = qtypeInfo(qtype);
-  const h = weightHome(g, tv);
-  const wq = h.addInitializer(`${tv.name}_quantized`, quantizedTensor(qtype, t.dims, q.values));
-  const s = h.addInitializer(`${tv.name}_scale`, scaleTensor(q.params));
-  const zp = h.addInitializer(`${tv.name}_zero_point`, zeroPointTensor(q.params, qtype));
   n.setInput(0, wq);
   const y = n.output(0);
   const moved = g.createValue(`${y.name}_quantized`, y.type?.kind === "tensor" ? { ...y.type, dtype: info.dtype } : undefined);

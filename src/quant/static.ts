@@ -9,7 +9,7 @@ import { upgradeOpset, type UpgradeResult } from "../passes/upgrade-opset.js";
 import { QuantaError } from "../errors.js";
 import { liftConstants } from "../passes/lift-constants.js";
 import { foldConstants } from "../passes/fold-constants.js";
-import { removeUnused } from "../passes/remove-unused.js";
+import { removeUnused, removeUnusedIn } from "../passes/remove-unused.js";
 import { inferShapes } from "../passes/infer-shapes.js";
 import { topologicalSort } from "../passes/topological-sort.js";
 import { checkRequiredInputs } from "../ops/required-inputs.js";
@@ -87,6 +87,7 @@ export async function quantizeStatic(model: Model, data: Dataset, opts: StaticQu
   const quantizedNodes: Record<string, number> = {};
   for (const n of plan.quantizedNodes) quantizedNodes[n.opType] = (quantizedNodes[n.opType] ?? 0) + 1;
   const materialized = materializeQdq(model, plan, params, config);
+  removeUnusedIn(model.graph);
   // Embedding tables: int8 storage, dequantized after the lookup (Gather is not a QDQ group).
   if (!config.exclude.includes("Gather") && (!config.ops || config.ops.includes("Gather"))) materialized.tables = quantizeTables(model, "int8");
   const report: StaticQuantReport = {

@@ -14,7 +14,7 @@ import { bindInputs } from "../data/bind-inputs.js";
 import { conformFeeds, runBatch } from "../evaluate/conform.js";
 import { float16BitsToFloat32 } from "../ir/tensor/float16.js";
 import { AgreementStats } from "./stats.js";
-import { FLOAT_TWIN_KEY } from "../quant/materialize-qdq.js";
+import { FLOAT_TWIN_KEY } from "../quant/float-twin.js";
 import { QuantaError, clipText, quoteName } from "../errors.js";
 
 export interface TensorAgreement {
