@@ -13,7 +13,7 @@ import { evaluateAccuracy } from "../evaluate/accuracy.js";
 import { openDataset } from "../data/open-dataset.js";
 import { randomDataset } from "../data/random-dataset.js";
 import type { Dataset } from "../data/dataset.js";
-import { prepareFloat, quantizeStatic } from "../quant/static.js";
+import { quantizeStatic } from "../quant/static.js";
 import { staticConfig } from "../quant/config.js";
 import { quantizeDynamic } from "../quant/dynamic.js";
 import { dynamicConfig } from "../quant/dynamic-config.js";
@@ -51,8 +51,7 @@ async function variants(float: Model, calib: Dataset, name: string): Promise<Var
   };
   save("fp32", float);
   const dyn = copy(float);
-  await prepareFloat(dyn);
-  quantizeDynamic(dyn, dynamicConfig());
+  await quantizeDynamic(dyn, dynamicConfig(), { prepare: true });
   save("dynamic int8", dyn);
   const st = copy(float);
   await quantizeStatic(st, calib, { config: staticConfig(), calibration: { observer: "minmax", samples: 100 } });

@@ -7,7 +7,6 @@ import type { Model } from "../ir/model.js";
 import type { Graph } from "../ir/graph.js";
 import type { Node } from "../ir/node.js";
 import type { Value } from "../ir/value.js";
-import { removeUnusedIn } from "../passes/remove-unused.js";
 import type { AttrInput } from "../ir/attribute.js";
 
 const MS = "com.microsoft";
@@ -143,7 +142,7 @@ export function convertQdqToQop(model: Model): QopReport {
       }
     }
   }
-  removeUnusedIn(g);
+  // The bypassed DequantizeLinear nodes stay until the pipeline's remove-unused step.
   if (usesContrib && !model.opsets.has(MS)) model.opsets.set(MS, 1);
   const keptQdq = g.nodes.filter((n) => n.opType === "QuantizeLinear").length;
   return { converted, keptQdq };

@@ -60,3 +60,8 @@ export function dequantizedWeight(g: Graph, w: Value, o: DequantizedWeightOption
   if (t.origin) node.metadata.push([FLOAT_TWIN_KEY, w.name]);
   return { node, params: q.params };
 }
+
+/** Where a weight's quantized copies go: beside the float initializer (an outer graph's, for a weight an If body reads), else into `g`. */
+export function weightHome(g: Graph, w: Value | null): Graph {
+  return w?.initializer ? w.graph : g;
+}
