@@ -4,8 +4,6 @@
 
 import type { Model } from "../src/ir/model.js";
 import type { Dataset } from "../src/data/dataset.js";
-import { parseModel } from "../src/ir/serde/load.js";
-import { serializeModel } from "../src/ir/serde/save.js";
 import { prepareFloat } from "../src/quant/static.js";
 import { planStatic } from "../src/quant/plan.js";
 import { staticConfig } from "../src/quant/config.js";
@@ -16,9 +14,10 @@ import { bindInputs } from "../src/data/bind-inputs.js";
 import { conformFeeds } from "../src/evaluate/conform.js";
 import { quantile } from "../src/evaluate/latency.js";
 import type { ObserverKind } from "../src/calib/index.js";
+import { cloneModel } from "../src/ir/serde/clone-model.js";
 
 export async function calibrationCost(float: Model, ds: Dataset, samples: number, observer: ObserverKind = "minmax"): Promise<{ calibrationMs: number; inferenceMs: number; ratio: number }> {
-  const model = parseModel(serializeModel(float));
+  const model = cloneModel(float);
   await prepareFloat(model);
   const plan = planStatic(model, staticConfig());
   const tensors = [...new Set([...plan.tensors.values()].filter((t) => !t.shareWith).map((t) => t.rangeOf))];

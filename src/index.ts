@@ -39,7 +39,9 @@ export { qparamsFromRange, quantizeValues, dequantizeValues, quantizeWeights, qu
 export { QTYPES, qtypeInfo, type QType } from "./quant/qtype.js";
 export { staticConfig, type StaticQuantConfig, type QuantFormat } from "./quant/config.js";
 export { dynamicConfig, CONV_STRATEGIES, type DynamicQuantConfig, type ConvStrategy } from "./quant/dynamic-config.js";
-export { quantizeDynamic, quantizeTables, type DynamicReport } from "./quant/dynamic.js";
+export { quantizeDynamic, type DynamicReport, type DynamicQuantReport } from "./quant/dynamic.js";
+export { quantizeTables, type TableOptions } from "./quant/quantize-tables.js";
+export { preparePipeline, staticPipeline, dynamicPipeline, dynamicSteps, type PrepareOptions } from "./quant/pipelines.js";
 export { quantizeStatic, prepareFloat, type StaticQuantReport, type StaticQuantOptions } from "./quant/static.js";
 export { planStatic, type QuantPlan } from "./quant/plan.js";
 export { calibrate, type CalibrationOptions, type CalibrationResult } from "./quant/calibrate.js";

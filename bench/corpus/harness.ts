@@ -17,7 +17,7 @@ import { saveModel } from "../../src/ir/serde/save.js";
 import type { Model } from "../../src/ir/model.js";
 import { compactTensors } from "../../src/ir/compact.js";
 import { QuantaError } from "../../src/errors.js";
-import { prepareFloat, quantizeStatic } from "../../src/quant/static.js";
+import { quantizeStatic } from "../../src/quant/static.js";
 import { quantizeDynamic } from "../../src/quant/dynamic.js";
 import { dynamicConfig } from "../../src/quant/dynamic-config.js";
 import { staticConfig } from "../../src/quant/config.js";
@@ -346,8 +346,7 @@ export interface Transformed {
 export async function transform(cmd: CommandName, m: Model, opts: CorpusOptions): Promise<Transformed> {
   switch (cmd) {
     case "dynamic": {
-      await prepareFloat(m);
-      const r = quantizeDynamic(m, dynamicConfig());
+      const r = await quantizeDynamic(m, dynamicConfig(), { prepare: true });
       const parts = [[r.matmuls, "MatMul"], [r.gemms, "Gemm"], [r.convs, "Conv"], [r.tables, "table"]].filter(([n]) => n) as [number, string][];
       return { what: parts.map(([n, k]) => `${n} ${k}`).join(", "), changed: parts.length > 0 };
     }

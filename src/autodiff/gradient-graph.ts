@@ -6,14 +6,13 @@ import type { Model } from "../ir/model.js";
 import type { Value } from "../ir/value.js";
 import type { Tensor } from "../ir/tensor/tensor.js";
 import { isFloatType } from "../ir/dtype.js";
-import { parseModel } from "../ir/serde/load.js";
-import { serializeModel } from "../ir/serde/save.js";
 import { renameValue } from "../ir/builder.js";
 import { inferModelShapes } from "../passes/infer-shapes.js";
 import { upgradeOpset } from "../passes/upgrade-opset.js";
 import { removeUnusedIn } from "../passes/remove-unused.js";
 import { QuantaError } from "../errors.js";
 import { differentiate } from "./walker.js";
+import { cloneModel } from "../ir/serde/clone-model.js";
 
 /** ScatterElements/ScatterND with reduction="add" (MaxPool, Gather gradients) appeared at opset 16. */
 export const MIN_GRADIENT_OPSET = 16;
@@ -42,7 +41,7 @@ export interface GradientGraph {
 }
 
 export function buildGradientGraph(model: Model, opts: GradientGraphOptions): GradientGraph {
-  const copy = parseModel(serializeModel(model));
+  const copy = cloneModel(model);
   if (copy.opset < MIN_GRADIENT_OPSET) {
     const up = upgradeOpset(copy, MIN_GRADIENT_OPSET);
     if (!up.upgraded) throw new QuantaError(`gradients need opset ${MIN_GRADIENT_OPSET} and the model (opset ${copy.opset}) cannot be upgraded: ${up.reason}`);

@@ -5,12 +5,11 @@
 
 import type { Model } from "../ir/model.js";
 import { attr } from "../ir/attribute.js";
-import { parseModel } from "../ir/serde/load.js";
-import { serializeModel } from "../ir/serde/save.js";
 import { upgradeOpset } from "../passes/upgrade-opset.js";
 import { QuantaError } from "../errors.js";
 import { DataType } from "../ir/dtype.js";
 import { Tensor } from "../ir/tensor/tensor.js";
+import { cloneModel } from "../ir/serde/clone-model.js";
 
 export interface RunningStatistic {
   /** Graph input holding the running mean or variance. */
@@ -28,7 +27,7 @@ export interface TrainingModel {
 
 /** A copy of `model` with every BatchNormalization in training mode (opset 14 semantics). */
 export function toTrainingMode(model: Model): TrainingModel {
-  const copy = parseModel(serializeModel(model));
+  const copy = cloneModel(model);
   if (copy.opset < 14) {
     const up = upgradeOpset(copy, 14);
     if (!up.upgraded) throw new QuantaError(`BatchNormalization training mode needs opset 14 and the model cannot be upgraded: ${up.reason}`);

@@ -11,6 +11,7 @@ import { Emitter, dtypeOf, staticDims } from "./emitter.js";
 import { unbroadcast } from "./unbroadcast.js";
 import type { GradContext, GradRule } from "./rule.js";
 import { GRADIENT_RULES } from "./rules/index.js";
+import { opKey } from "../ops/op-key.js";
 
 export interface DifferentiateContext {
   /** Default-domain opset of the model the graph belongs to: decides attribute vs input forms. */
@@ -59,7 +60,7 @@ export function differentiate(graph: Graph, loss: Value, wrt: readonly Value[], 
     if (!node.outputs.some((o) => active.has(o))) continue;
     const outGrads = node.outputs.map((o) => gradOf(o));
     if (outGrads.every((g) => g === null)) continue;
-    const rule = rules.get(node.domain ? `${node.domain}:${node.opType}` : node.opType);
+    const rule = rules.get(opKey(node.opType, node.domain));
     if (!rule) throw new QuantaError(`cannot differentiate ${node.describe()}: there is no gradient rule for ${node.opType}`);
     const gctx = new RuleContext(node, b, outGrads, active, contribute);
     const grads = rule.grad(gctx);

@@ -6,14 +6,14 @@
 import { mkdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { buildZooModel } from "../zoo/index.js";
-import { saveModel, serializeModel } from "../ir/serde/save.js";
-import { loadModel, parseModel } from "../ir/serde/load.js";
+import { saveModel } from "../ir/serde/save.js";
+import { loadModel } from "../ir/serde/load.js";
 import type { Model } from "../ir/model.js";
 import { evaluateAccuracy } from "../evaluate/accuracy.js";
 import { openDataset } from "../data/open-dataset.js";
 import { randomDataset } from "../data/random-dataset.js";
 import type { Dataset } from "../data/dataset.js";
-import { prepareFloat, quantizeStatic } from "../quant/static.js";
+import { quantizeStatic } from "../quant/static.js";
 import { staticConfig } from "../quant/config.js";
 import { quantizeDynamic } from "../quant/dynamic.js";
 import { dynamicConfig } from "../quant/dynamic-config.js";
@@ -26,6 +26,7 @@ import { formatBytes, table } from "./format.js";
 import { reportError } from "./main.js";
 import { progressBar } from "./progress.js";
 import type { HostTensor } from "../runtime/host-tensor.js";
+import { cloneModel } from "../ir/serde/clone-model.js";
 
 const ROOT = new URL("../../../", import.meta.url).pathname;
 const OUT = join(process.cwd(), "out", "start");
@@ -40,7 +41,6 @@ interface Variant {
   sqnr?: number;
 }
 
-const copy = (m: Model) => parseModel(serializeModel(m));
 
 async function variants(float: Model, calib: Dataset, name: string): Promise<Variant[]> {
   const out: Variant[] = [];
@@ -50,14 +50,13 @@ async function variants(float: Model, calib: Dataset, name: string): Promise<Var
     out.push({ flavor, model: m, bytes: r.bytes + r.externalBytes });
   };
   save("fp32", float);
-  const dyn = copy(float);
-  await prepareFloat(dyn);
-  quantizeDynamic(dyn, dynamicConfig());
+  const dyn = cloneModel(float);
+  await quantizeDynamic(dyn, dynamicConfig(), { prepare: true });
   save("dynamic int8", dyn);
-  const st = copy(float);
+  const st = cloneModel(float);
   await quantizeStatic(st, calib, { config: staticConfig(), calibration: { observer: "minmax", samples: 100 } });
   save("static int8", st);
-  const h = copy(float);
+  const h = cloneModel(float);
   convertModelToFloat16(h, { keepIoTypes: true });
   save("fp16", h);
   return out;

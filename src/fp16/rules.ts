@@ -3,6 +3,7 @@
 // numerics we have not checked could produce a model ONNX Runtime rejects or that drifts.
 
 import type { Node } from "../ir/node.js";
+import { opKey } from "../ops/op-key.js";
 
 /** The op runs in float16; its float32 inputs and outputs become float16 unless named below. */
 export interface Float16Rule {
@@ -114,6 +115,5 @@ export function fp16RuleOps(): string[] {
 }
 
 function ruleKey(domain: string, opType: string): string {
-  const d = domain === "ai.onnx" ? "" : domain;
-  return d ? `${d}::${opType}` : opType;
+  return opKey(opType, domain);
 }

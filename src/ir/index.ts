@@ -10,3 +10,4 @@ export * from "./tensor/float16.js";
 export * from "./tensor/int4.js";
 export { loadModel, parseModel } from "./serde/load.js";
 export { saveModel, serializeModel, type SaveOptions } from "./serde/save.js";
+export { cloneModel } from "./serde/clone-model.js";

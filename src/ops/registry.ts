@@ -1,6 +1,7 @@
 // The one explicit index of per-op knowledge. An op quanta handles is listed here or nowhere.
 
 import type { OpDef } from "./schema.js";
+import { canonicalDomain, opKey } from "./op-key.js";
 import { unaryOps } from "./unary.js";
 import { binaryOps } from "./binary.js";
 import { castOps } from "./cast.js";
@@ -57,22 +58,17 @@ const ALL: readonly OpDef[] = [
   ...microsoftOps,
 ];
 
-const key = (domain: string, opType: string): string => `${canonicalDomain(domain)}::${opType}`;
-
 const BY_KEY = new Map<string, OpDef>();
 for (const def of ALL) {
-  const k = key(def.domain, def.opType);
+  const k = opKey(def.opType, def.domain);
   if (BY_KEY.has(k)) throw new Error(`op ${k} is registered twice`);
   BY_KEY.set(k, def);
 }
 
-/** "ai.onnx" is another spelling of the default domain. */
-export function canonicalDomain(domain: string): string {
-  return domain === "ai.onnx" ? "" : domain;
-}
+export { canonicalDomain };
 
 export function lookupOp(opType: string, domain = ""): OpDef | undefined {
-  return BY_KEY.get(key(domain, opType));
+  return BY_KEY.get(opKey(opType, domain));
 }
 
 export function registeredOps(): readonly OpDef[] {

@@ -9,6 +9,7 @@ import type { Graph } from "../ir/graph.js";
 import type { Node } from "../ir/node.js";
 import { Tensor } from "../ir/tensor/tensor.js";
 import { DataType } from "../ir/dtype.js";
+import { definePass, type Pass } from "./pass.js";
 
 export interface UpgradeResult {
   from: number;
@@ -140,4 +141,13 @@ function rewrite(g: Graph, n: Node, from: number): boolean {
     default:
       return false;
   }
+}
+
+/** The upgrade as a pass; `onResult` receives what happened (or why not), which reports show. */
+export function upgradeOpsetPass(target: number, onResult: (r: UpgradeResult) => void = () => {}): Pass {
+  return definePass("upgrade-opset", (model) => {
+    const r = upgradeOpset(model, target);
+    onResult(r);
+    return { model, modified: r.upgraded };
+  });
 }

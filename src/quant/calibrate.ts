@@ -5,8 +5,6 @@
 
 import type { Model } from "../ir/model.js";
 import type { Value } from "../ir/value.js";
-import { parseModel } from "../ir/serde/load.js";
-import { serializeModel } from "../ir/serde/save.js";
 import { openSession } from "../runtime/session.js";
 import { ortMessage, type Runtime } from "../runtime/runtime.js";
 import type { Dataset } from "../data/dataset.js";
@@ -17,6 +15,7 @@ import { createObserver, type Observer, type ObserverKind, type ObserverOptions 
 import type { Range } from "./params.js";
 import type { HostTensor } from "../runtime/host-tensor.js";
 import { QuantaError } from "../errors.js";
+import { cloneModel } from "../ir/serde/clone-model.js";
 
 export interface CalibrationOptions {
   observer: ObserverKind;
@@ -47,7 +46,7 @@ export async function calibrate(model: Model, tensors: readonly Value[], ds: Dat
   // ONNX Runtime refuses a run without outputs to fetch.
   if (tensors.length === 0) return { ranges: new Map(), samples: 0, runs: 0, batchSize: 0, ms: 0 };
   const minmaxOnly = !createObserver(opts.observer, opts.observerOptions).needsValues;
-  const copy = parseModel(serializeModel(model), { baseDir: model.baseDir });
+  const copy = cloneModel(model);
   const g = copy.graph;
   const outputs: { name: string; tensor: string; role: "min" | "max" | "values" }[] = [];
   for (const t of tensors) {

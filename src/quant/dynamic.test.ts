@@ -29,7 +29,7 @@ test("dynamic bert-tiny: MatMuls become the int8 pattern ORT fuses, embeddings i
   const float = buildZooModel("bert-tiny");
   const q = parseModel(serializeModel(float));
   await prepareFloat(q);
-  const r = quantizeDynamic(q, dynamicConfig({ minElements: 256 }));
+  const r = await quantizeDynamic(q, dynamicConfig({ minElements: 256 }));
   assert.equal(r.matmuls, 12); // 2 layers × (Q, K, V, O, FFN in, FFN out)
   assert.ok(r.tables >= 2, "word and position embeddings");
   const ops = inspectModel(q).opTypes;
@@ -54,7 +54,7 @@ test("dynamic Conv weight-only: int8 on disk, folded back to float by ORT at ses
   const float = buildZooModel("resnet-tiny");
   const q = parseModel(serializeModel(float));
   await prepareFloat(q);
-  const r = quantizeDynamic(q, dynamicConfig({ minElements: 16 }));
+  const r = await quantizeDynamic(q, dynamicConfig({ minElements: 16 }));
   assert.equal(r.convs, inspectModel(float).opTypes.Conv);
   assert.ok(inspectModel(q).bytesByDtype.int8! > 0.7 * inspectModel(q).parameters);
   const opt = await optimizedOps(q);
@@ -66,7 +66,7 @@ test("dynamic Conv weight-only: int8 on disk, folded back to float by ORT at ses
 test("dynamic --target wasm keeps residual Adds: the wasm SkipLayerNormalization kernel is not the slow one", async () => {
   const q = buildZooModel("bert-tiny");
   await prepareFloat(q);
-  const r = quantizeDynamic(q, dynamicConfig({ minElements: 256, target: "wasm" }));
+  const r = await quantizeDynamic(q, dynamicConfig({ minElements: 256, target: "wasm" }));
   assert.equal(r.residualSums, 0);
   assert.equal(inspectModel(q).opTypes.Sum, undefined);
 });
@@ -80,10 +80,10 @@ test("a model that stays below opset 11 is refused in one line instead of gettin
   b.output(b.op("Conv", [b.input("x", DataType.FLOAT, [1, 8, 8, 8]), w]), "y");
   await prepareFloat(model);
   assert.equal(model.opset, 6);
-  assert.throws(() => quantizeDynamic(model, dynamicConfig()), (e: Error) => e.name === "QuantaError" && /adds opset-11 ops .* the model uses opset 6/.test(e.message));
+  await assert.rejects(quantizeDynamic(model, dynamicConfig()), (e: Error) => e.name === "QuantaError" && /adds opset-11 ops .* the model uses opset 6/.test(e.message));
   const small = createModel({ opset: 6, irVersion: 3 });
   const w2 = small.builder.initializer("w", Tensor.fromArray(DataType.FLOAT, [2, 1, 3, 3], new Float32Array(18).fill(0.5)));
   small.builder.output(small.builder.op("Conv", [small.builder.input("x", DataType.FLOAT, [1, 1, 4, 4]), w2]), "y");
-  const r = quantizeDynamic(small.model, dynamicConfig());
+  const r = await quantizeDynamic(small.model, dynamicConfig());
   assert.equal(r.convs, 0, "an 18-element weight stays float: nothing added, nothing refused");
 });

@@ -9,16 +9,14 @@ import type { Value } from "../ir/value.js";
 import { Tensor } from "../ir/tensor/tensor.js";
 import { DataType } from "../ir/dtype.js";
 import { renameFresh, renameValue } from "../ir/builder.js";
-import { removeUnusedIn } from "../passes/remove-unused.js";
-import { quantizeBias, quantizeWeights, type QParams } from "./math.js";
+import { quantizeBias, type QParams } from "./math.js";
 import { qtypeInfo, type QType } from "./qtype.js";
-import { quantizedTensor, scaleTensor, zeroPointTensor } from "./param-tensors.js";
+import { scaleTensor, zeroPointTensor } from "./param-tensors.js";
+import { dequantizedWeight } from "./quantize-weight.js";
+import { FLOAT_TWIN_KEY } from "./float-twin.js";
 import type { QuantPlan } from "./plan.js";
 import type { StaticQuantConfig } from "./config.js";
 import { targetInfo } from "./target.js";
-
-/** Node metadata key naming the float tensor a DequantizeLinear output stands for. */
-export const FLOAT_TWIN_KEY = "quanta.float_tensor";
 
 export interface MaterializeStats {
   activations: number;
@@ -30,11 +28,20 @@ export interface MaterializeStats {
   tables?: number;
 }
 
+/** Domain of the Q/DQ nodes: 16-bit Q/DQ are standard only from opset 21; before, ONNX Runtime offers them as contrib ops. */
+export function qdqDomain(model: Model, config: StaticQuantConfig): "" | "com.microsoft" {
+  const wide = qtypeInfo(config.activationType).bits > 8 || qtypeInfo(config.weightType).bits > 8;
+  return wide && model.opset < 21 ? "com.microsoft" : "";
+}
+
+/**
+ * Writes the plan into `model`: fused activations removed, weights and biases quantized behind
+ * DequantizeLinear, Q → DQ after every planned activation. Leaves the float initializers it
+ * replaced in place: removing what is unused is the pipeline's next step.
+ */
 export function materializeQdq(model: Model, plan: QuantPlan, params: ReadonlyMap<Value, QParams>, config: StaticQuantConfig): MaterializeStats {
   const g = model.graph;
-  // 16-bit Q/DQ are standard only from opset 21; before that ONNX Runtime offers them as contrib ops.
-  const wide = qtypeInfo(config.activationType).bits > 8 || qtypeInfo(config.weightType).bits > 8;
-  domain = wide && model.opset < 21 ? "com.microsoft" : "";
+  const domain = qdqDomain(model, config);
   if (domain && !model.opsets.has(domain)) model.opsets.set(domain, 1);
   for (const a of plan.fusedActivations) {
     a.output(0).replaceAllUsesWith(a.input(0)!);
@@ -46,7 +53,7 @@ export function materializeQdq(model: Model, plan: QuantPlan, params: ReadonlyMa
     const gemm = asAct || config.weightType !== "int8" ? null : integerGemmReader(g, w.value);
     const pairLimit = gemm ? targetInfo(config.target).pairLimit : null;
     const pairs = pairLimit !== null ? { pairLimit, outputAxis: gemmOutputAxis(gemm!, g.constantValue(w.value)!.dims.length) } : {};
-    weightScales.set(w.value, quantizeWeight(g, w.value, w.axis, asAct ? config.activationType : config.weightType, asAct ? config.symmetricActivations : true, pairs));
+    weightScales.set(w.value, quantizeWeight(g, w.value, w.axis, asAct ? config.activationType : config.weightType, asAct ? config.symmetricActivations : true, pairs, domain));
   }
   const floatBiases: string[] = [];
   let biases = 0;
@@ -58,16 +65,12 @@ export function materializeQdq(model: Model, plan: QuantPlan, params: ReadonlyMa
     else floatBiases.push(b.value.name);
   }
   // A fused Relu's output is the float tensor a quantized Conv output now stands for.
-  for (const [v, p] of params) insertQdq(g, v, p, config.activationType, plan.tensors.get(v)?.rangeOf.name ?? v.name);
-  removeUnusedIn(g);
+  for (const [v, p] of params) insertQdq(g, v, p, config.activationType, plan.tensors.get(v)?.rangeOf.name ?? v.name, domain);
   return { activations: params.size, weights: plan.weights.size, biases, floatBiases, fusedActivations: plan.fusedActivations.length };
 }
 
-/** Domain of the Q/DQ nodes of the run in progress ("" or "com.microsoft" for 16-bit before opset 21). */
-let domain = "";
-
 /** Q → DQ right after `v` is produced; every reader then sees the dequantized twin. */
-function insertQdq(g: Graph, v: Value, p: QParams, qtype: QType, twin: string): void {
+function insertQdq(g: Graph, v: Value, p: QParams, qtype: QType, twin: string, domain: string): void {
   const floatName = v.name;
   const { scale, zp } = paramInitializers(g, floatName, [p], qtype);
   const where = v.producer ? { after: v.producer } : { before: g.nodes[0] };
@@ -109,23 +112,18 @@ function gemmOutputAxis(n: Node, rank: number): number {
   return rank - 1;
 }
 
-function quantizeWeight(g: Graph, w: Value, axis: number | null, qtype: QType, symmetric: boolean, pairs: { pairLimit?: number; outputAxis?: number }): QParams[] {
-  const t = g.constantValue(w)!;
-  const q = quantizeWeights(t.toFloat32(), t.dims, axis, { qtype, symmetric, ...pairs, name: w.name });
-  const qv = g.addInitializer(`${w.name}_quantized`, quantizedTensor(qtype, t.dims, q.values));
-  const { scale, zp } = paramInitializers(g, w.name, q.params, qtype);
-  const dq = g.addNode("DequantizeLinear", [qv, scale, zp], axis !== null ? { axis } : {}, {
+function quantizeWeight(g: Graph, w: Value, axis: number | null, qtype: QType, symmetric: boolean, pairs: { pairLimit?: number; outputAxis?: number }, domain: string): QParams[] {
+  const { node: dq, params } = dequantizedWeight(g, w, {
+    axis,
+    weight: { qtype, symmetric, ...pairs, name: w.name },
+    home: g,
     domain,
-    before: firstUse(g, w) ?? g.nodes[0],
-    name: g.names.fresh(`${w.name}_DequantizeLinear`),
-    outputs: [`${w.name}_dequantized`],
+    before: firstUse(g, w) ?? g.nodes[0]!,
+    output: `${w.name}_dequantized`,
   });
-  dq.output(0).type = w.type;
-  // Only a weight untouched since loading (not refolded with a BatchNorm) has a float twin to compare with.
-  if (t.origin) dq.metadata.push([FLOAT_TWIN_KEY, w.name]);
   moveBeforeUses(g, dq, w);
   w.replaceAllUsesWith(dq.output(0));
-  return q.params;
+  return params;
 }
 
 function quantizeBiasValue(g: Graph, b: Value, inputScale: number, weight: QParams[]): boolean {

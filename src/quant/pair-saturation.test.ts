@@ -258,7 +258,7 @@ test("the portable default keeps every same-sign weight pair within ±128 (255·
     assert.ok(s.worst <= 128, `${name} static: a weight pair sums to ${s.worst}`);
     const dy = copy(float);
     await prepareFloat(dy);
-    quantizeDynamic(dy, dynamicConfig({ conv: "integer" }));
+    await quantizeDynamic(dy, dynamicConfig({ conv: "integer" }));
     const d = worstPair(dy);
     assert.ok(d.worst <= 128, `${name} dynamic: a weight pair sums to ${d.worst}`);
     // The guarantee is not vacuous: full-range weights do exceed it on the same model.

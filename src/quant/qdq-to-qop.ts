@@ -7,8 +7,8 @@ import type { Model } from "../ir/model.js";
 import type { Graph } from "../ir/graph.js";
 import type { Node } from "../ir/node.js";
 import type { Value } from "../ir/value.js";
-import { removeUnusedIn } from "../passes/remove-unused.js";
 import type { AttrInput } from "../ir/attribute.js";
+import { parseOpKey } from "../ops/op-key.js";
 
 const MS = "com.microsoft";
 
@@ -50,6 +50,40 @@ function sameParams(g: Graph, a: Quantized, qNode: Node): boolean {
   return same(a.scale, qNode.input(1)) && same(a.zp, qNode.input(2) ?? null);
 }
 
+const INT8_INPUT = "int8-input";
+
+/**
+ * What each op becomes, by opKey: a QLinear operator, or INT8_INPUT (data movement: the same op
+ * run on the int8 tensor, which needs the quantization rule to share input 0's parameters). The
+ * conversion below reads its target names here; table-coverage.test.ts checks this table against
+ * the quantization rules and the ops registry.
+ */
+export const QOP_FORMS: Readonly<Record<string, string>> = {
+  Conv: "QLinearConv",
+  MatMul: "QLinearMatMul",
+  Gemm: `${MS}::QGemm`,
+  Add: `${MS}::QLinearAdd`,
+  Mul: `${MS}::QLinearMul`,
+  GlobalAveragePool: `${MS}::QLinearGlobalAveragePool`,
+  AveragePool: `${MS}::QLinearAveragePool`,
+  Sigmoid: `${MS}::QLinearSigmoid`,
+  LeakyRelu: `${MS}::QLinearLeakyRelu`,
+  Concat: `${MS}::QLinearConcat`,
+  MaxPool: INT8_INPUT,
+  Reshape: INT8_INPUT,
+  Transpose: INT8_INPUT,
+  Flatten: INT8_INPUT,
+  Squeeze: INT8_INPUT,
+  Unsqueeze: INT8_INPUT,
+  Slice: INT8_INPUT,
+  Resize: INT8_INPUT,
+};
+
+/** Whether a QOP_FORMS entry runs the op itself on int8 data. */
+export function isInt8Input(form: string): boolean {
+  return form === INT8_INPUT;
+}
+
 export interface QopReport {
   converted: Record<string, number>;
   keptQdq: number;
@@ -66,7 +100,9 @@ export function convertQdqToQop(model: Model): QopReport {
     const y = q.output(0);
     const ys = q.input(1)!;
     const yzp = q.input(2) ?? null;
-    const replace = (opType: string, domain: string, inputs: (Value | null)[], attrs: Record<string, AttrInput>): void => {
+    const replace = (inputs: (Value | null)[], attrs: Record<string, AttrInput>): void => {
+      const form = QOP_FORMS[n.opType]!;
+      const { opType, domain } = form === INT8_INPUT ? { opType: n.opType, domain: "" } : parseOpKey(form);
       const qn = g.addNode(opType, inputs, attrs, { before: n, domain, name: g.names.fresh(`${n.name || opType}_quant`) });
       y.replaceAllUsesWith(qn.output(0));
       g.removeNode(q);
@@ -88,13 +124,13 @@ export function convertQdqToQop(model: Model): QopReport {
         const w = dequantized(n.input(1));
         const b = n.input(2) ? dequantized(n.input(2)) : null;
         if (!w || (n.input(2) && !b)) break;
-        replace("QLinearConv", "", [x.q, x.scale, x.zp, w.q, w.scale, w.zp, ys, yzp, b?.q ?? null], attrs);
+        replace([x.q, x.scale, x.zp, w.q, w.scale, w.zp, ys, yzp, b?.q ?? null], attrs);
         break;
       }
       case "MatMul": {
         const b = dequantized(n.input(1));
         if (!b) break;
-        replace("QLinearMatMul", "", [x.q, x.scale, x.zp, b.q, b.scale, b.zp, ys, yzp], {});
+        replace([x.q, x.scale, x.zp, b.q, b.scale, b.zp, ys, yzp], {});
         break;
       }
       case "Gemm": {
@@ -103,30 +139,30 @@ export function convertQdqToQop(model: Model): QopReport {
         if (!b || (n.input(2) && !c)) break;
         // QGemm has no beta: the plan only quantizes Gemm biases with beta = 1.
         const { beta: _beta, ...gemmAttrs } = attrs;
-        replace("QGemm", MS, [x.q, x.scale, x.zp, b.q, b.scale, b.zp, c?.q ?? null, ys, yzp], gemmAttrs);
+        replace([x.q, x.scale, x.zp, b.q, b.scale, b.zp, c?.q ?? null, ys, yzp], gemmAttrs);
         break;
       }
       case "Add":
       case "Mul": {
         const b = dequantized(n.input(1));
         if (!b || !isPerTensor(b)) break;
-        replace(`QLinear${n.opType}`, MS, [x.q, x.scale, x.zp, b.q, b.scale, b.zp, ys, yzp], {});
+        replace([x.q, x.scale, x.zp, b.q, b.scale, b.zp, ys, yzp], {});
         break;
       }
       case "GlobalAveragePool":
-        replace("QLinearGlobalAveragePool", MS, [x.q, x.scale, x.zp, ys, yzp], { channels_last: 0 });
+        replace([x.q, x.scale, x.zp, ys, yzp], { channels_last: 0 });
         break;
       case "AveragePool":
-        replace("QLinearAveragePool", MS, [x.q, x.scale, x.zp, ys, yzp], { ...attrs, channels_last: 0 });
+        replace([x.q, x.scale, x.zp, ys, yzp], { ...attrs, channels_last: 0 });
         break;
       case "Sigmoid":
       case "LeakyRelu":
-        replace(`QLinear${n.opType}`, MS, [x.q, x.scale, x.zp, ys, yzp], attrs);
+        replace([x.q, x.scale, x.zp, ys, yzp], attrs);
         break;
       case "Concat": {
         const parts = n.inputs.map((v) => dequantized(v));
         if (parts.some((p) => !p || !isPerTensor(p))) break;
-        replace("QLinearConcat", MS, [ys, yzp, ...parts.flatMap((p) => [p!.q, p!.scale, p!.zp])], attrs);
+        replace([ys, yzp, ...parts.flatMap((p) => [p!.q, p!.scale, p!.zp])], attrs);
         break;
       }
       case "MaxPool":
@@ -138,12 +174,12 @@ export function convertQdqToQop(model: Model): QopReport {
       case "Slice":
       case "Resize": {
         if (n.outputs.length !== 1 || !sameParams(g, x, q)) break;
-        replace(n.opType, "", [x.q, ...n.inputs.slice(1)], attrs);
+        replace([x.q, ...n.inputs.slice(1)], attrs);
         break;
       }
     }
   }
-  removeUnusedIn(g);
+  // The bypassed DequantizeLinear nodes stay until the pipeline's remove-unused step.
   if (usesContrib && !model.opsets.has(MS)) model.opsets.set(MS, 1);
   const keptQdq = g.nodes.filter((n) => n.opType === "QuantizeLinear").length;
   return { converted, keptQdq };

@@ -155,7 +155,7 @@ test("nodes listed out of order (valid ONNX) quantize, convert and fuse like sor
   await quantizeStatic(s, ds, { config: staticConfig(), calibration: { observer: "minmax", samples: 4 } });
   const d = shuffled();
   await prepareFloat(d);
-  quantizeDynamic(d, dynamicConfig({}));
+  await quantizeDynamic(d, dynamicConfig({}));
   const h = shuffled();
   convertModelToFloat16(h, { keepIoTypes: true });
   for (const m of [s, d, h]) {

@@ -10,10 +10,9 @@ import type { Value, ValueType } from "../ir/value.js";
 import { Tensor } from "../ir/tensor/tensor.js";
 import { DataType } from "../ir/dtype.js";
 import { attr } from "../ir/attribute.js";
-import { parseModel } from "../ir/serde/load.js";
-import { serializeModel } from "../ir/serde/save.js";
 import { QuantaError } from "../errors.js";
 import { allSlots, type Slot, type StepGraph } from "./step-graph.js";
+import { cloneModel } from "../ir/serde/clone-model.js";
 
 export interface LoopGraph {
   model: Model;
@@ -37,7 +36,7 @@ export interface LoopGraph {
 const tensorType = (dtype: DataType, shape: (number | string | null)[]): ValueType => ({ kind: "tensor", dtype, shape });
 
 export function buildLoopGraph(step: StepGraph): LoopGraph {
-  const copy = parseModel(serializeModel(step.model));
+  const copy = cloneModel(step.model);
   const body = copy.graph;
   body.name = "train_step";
   const outer = new Graph("train_loop", body.names);

@@ -4,14 +4,12 @@
 
 import type { Model } from "../ir/model.js";
 import { Tensor } from "../ir/tensor/tensor.js";
-import { parseModel } from "../ir/serde/load.js";
-import { serializeModel } from "../ir/serde/save.js";
 import type { HostTensor } from "../runtime/host-tensor.js";
 import { QuantaError } from "../errors.js";
+import { cloneModel } from "../ir/serde/clone-model.js";
 
 export function withWeights(base: Model, weights: ReadonlyMap<string, HostTensor>, keys: Iterable<string>): Model {
-  const model = parseModel(serializeModel(base));
-  model.baseDir = base.baseDir;
+  const model = cloneModel(base);
   for (const key of keys) {
     const v = model.graph.initializers.get(key);
     const h = weights.get(key);

@@ -3,8 +3,6 @@
 
 import type { Model } from "../ir/model.js";
 import type { Value } from "../ir/value.js";
-import { parseModel } from "../ir/serde/load.js";
-import { serializeModel } from "../ir/serde/save.js";
 import { openSession } from "../runtime/session.js";
 import type { OptimizationLevel, Runtime } from "../runtime/runtime.js";
 import type { HostTensor } from "../runtime/host-tensor.js";
@@ -14,8 +12,9 @@ import { bindInputs } from "../data/bind-inputs.js";
 import { conformFeeds, runBatch } from "../evaluate/conform.js";
 import { float16BitsToFloat32 } from "../ir/tensor/float16.js";
 import { AgreementStats } from "./stats.js";
-import { FLOAT_TWIN_KEY } from "../quant/materialize-qdq.js";
+import { FLOAT_TWIN_KEY } from "../quant/float-twin.js";
 import { QuantaError, clipText, quoteName } from "../errors.js";
+import { cloneModel } from "../ir/serde/clone-model.js";
 
 export interface TensorAgreement {
   name: string;
@@ -193,7 +192,7 @@ function hasTwin(reference: Model, candidate: Model, t: Twin): boolean {
 
 /** A copy of `model` with extra graph outputs (names that exist as tensors). */
 function withOutputs(model: Model, names: readonly string[]): Model {
-  const copy = parseModel(serializeModel(model), { baseDir: model.baseDir });
+  const copy = cloneModel(model);
   for (const name of new Set(names)) {
     const v = copy.graph.findValue(name);
     if (v && !v.isGraphOutput && !copy.graph.constantValue(v)) copy.graph.addOutput(v);

@@ -1,6 +1,7 @@
 // The registry of gradient rules, one explicit list so what is differentiable is visible here.
 
 import type { GradRule } from "../rule.js";
+import { opKey } from "../../ops/op-key.js";
 import { ARITHMETIC_RULES } from "./arithmetic.js";
 import { ACTIVATION_RULES } from "./activations.js";
 import { SOFTMAX_RULES } from "./softmax.js";
@@ -39,11 +40,11 @@ export const RULE_LIST: readonly GradRule[] = [
   fakeQuant,
 ];
 
-/** Rules keyed as the walker looks them up: op type, or "domain:op" outside the default domain. */
+/** Rules keyed as the walker looks them up: by opKey ("Relu", "domain::Op"). */
 export function ruleMap(rules: readonly GradRule[]): Map<string, GradRule> {
   const m = new Map<string, GradRule>();
   for (const r of rules) {
-    const key = r.domain ? `${r.domain}:${r.op}` : r.op;
+    const key = opKey(r.op, r.domain);
     if (m.has(key)) throw new Error(`two gradient rules for ${key}`);
     m.set(key, r);
   }

@@ -1,7 +1,6 @@
 import type { Command } from "commander";
-import { quantizeDynamic, type DynamicReport } from "../../quant/dynamic.js";
+import { quantizeDynamic, type DynamicReport, type DynamicQuantReport } from "../../quant/dynamic.js";
 import { CONV_STRATEGIES, DYNAMIC_OPS, dynamicConfig, type ConvStrategy } from "../../quant/dynamic-config.js";
-import { prepareFloat } from "../../quant/static.js";
 import { addDataOptions, dataOptions, type DataFlags } from "../data-flags.js";
 import { oneOf } from "../options.js";
 import { TARGETS, TARGET_HELP, type Target } from "../../quant/target.js";
@@ -62,13 +61,12 @@ export function registerDynamic(program: Command): void {
       ops: f.ops ? f.ops.split(",").map((s) => s.trim()) : null,
       exclude: f.exclude ? f.exclude.split(",").map((s) => s.trim()) : [],
     });
-    let report: ReturnType<typeof quantizeDynamic> | undefined;
+    let report: DynamicQuantReport | undefined;
     const r = await runTransform(
       input,
       f,
       async (m) => {
-        await prepareFloat(m);
-        const q = (report = quantizeDynamic(m, config));
+        const q = (report = await quantizeDynamic(m, config, { prepare: true }));
         const count = q.matmuls + q.gemms + q.convs + q.tables;
         return count === 0 ? { nothingDone: nothingQuantized(q, config.conv) } : {};
       },

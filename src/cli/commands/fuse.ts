@@ -1,11 +1,6 @@
 import type { Command } from "commander";
-import { runPasses, sequential } from "../../passes/pass.js";
-import { liftConstants } from "../../passes/lift-constants.js";
-import { foldConstants } from "../../passes/fold-constants.js";
-import { removeUnused } from "../../passes/remove-unused.js";
-import { inferShapes } from "../../passes/infer-shapes.js";
-import { topologicalSort } from "../../passes/topological-sort.js";
-import { fuse } from "../../passes/fusion/fuse.js";
+import { runPasses } from "../../passes/pass.js";
+import { preparePipeline } from "../../quant/pipelines.js";
 import { formatRuleReports, type RuleReport } from "../../passes/fusion/rule.js";
 import { addDataOptions, dataOptions, type DataFlags } from "../data-flags.js";
 import { addTransformOptions, printTransform, runTransform, verificationData, type TransformFlags } from "../transform.js";
@@ -32,10 +27,7 @@ export function registerFuse(program: Command): void {
       input,
       f,
       async (m) => {
-        const res = await runPasses(
-          m,
-          sequential("fuse", [topologicalSort, liftConstants, foldConstants(), removeUnused, inferShapes, fuse({ activations: f.activations, onReport: (x) => (reports = [...reports, ...x]) }), removeUnused]),
-        );
+        const res = await runPasses(m, preparePipeline({ fusion: { activations: f.activations, onReport: (x) => (reports = [...reports, ...x]) } }));
         records = res.records;
         return {};
       },

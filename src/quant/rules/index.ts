@@ -3,11 +3,13 @@
 import type { QuantRule } from "./rule.js";
 import type { Node } from "../../ir/node.js";
 import type { Graph } from "../../ir/graph.js";
+import { opKey } from "../../ops/op-key.js";
 
 const constantInput = (i: number, what: string) => (n: Node, g: Graph) => (g.constantValue(n.input(i)) ? null : `${what} is not a constant initializer`);
 const movement: QuantRule = { activations: [0], output: "input" };
 const elementwise: QuantRule = { activations: "all", output: "own" };
 
+/** Keyed by opKey: every rule is for a default-domain op. */
 export const QUANT_RULES: Readonly<Record<string, QuantRule>> = {
   Conv: { anchor: true, activations: [0], weight: { index: 1, axis: () => 0 }, bias: 2, output: "own", check: constantInput(1, "the weight") },
   // ConvTranspose weights are [Cin, Cout/group, ...]: per-channel along axis 1 only without groups.
@@ -61,5 +63,6 @@ export const QUANT_RULES: Readonly<Record<string, QuantRule>> = {
 export const QUANTIZABLE_OPS = Object.keys(QUANT_RULES);
 
 export function quantRule(node: Node): QuantRule | undefined {
-  return node.domain === "" || node.domain === "ai.onnx" ? QUANT_RULES[node.opType] : undefined;
+  const k = opKey(node.opType, node.domain);
+  return Object.hasOwn(QUANT_RULES, k) ? QUANT_RULES[k] : undefined;
 }
