@@ -11,10 +11,6 @@ import { TORCH_COMMANDS, TORCH_TARGETS, meetsTargets, torchCommand, torchEntry, 
 
 export const SKIP_TORCH = torchEntries().length ? false : `${TORCH_DIR} has no exports (run /usr/bin/python3 scripts/export-torch-corpus.py)`;
 
-/** HF-style additive mask: (1 - mask) * finfo(float32).min. */
-const MASK =
-  "static quantizes the attention-mask Add (scores + finfo.min bias) with scale 1.3e36, so every real score becomes 0 and attention turns uniform (the same model without padding: 32.6 dB)";
-
 /**
  * Known misses, measured on 2 x AMD EPYC (AVX2, no VNNI), onnxruntime-node 1.30, with main's
  * portable int8 encoding, verifying on every sample of the export's .npz. Keys are
@@ -22,21 +18,15 @@ const MASK =
  * move these numbers; a todo test that starts passing is reported as such.
  */
 export const KNOWN: Record<string, string> = {
-  "bert_encoder_op11 dynamic": "target missed: SQNR 38.1 dB, top-1 98.4% (63 of 64 agree)",
-  "bert_encoder_op11 static": `target missed: SQNR 10.6 dB, top-1 79.7%: ${MASK}`,
-  "bert_encoder_op17 static": `target missed: SQNR 7.3 dB, top-1 76.6%: ${MASK}`,
-  // The decoder learned little in its 150 training steps: next-token logits are nearly flat.
-  "gpt_decoder_op13 dynamic": "target missed: SQNR 26.3 dB, top-1 86.1% over 288 positions",
-  "gpt_decoder_op13 static": "target missed: SQNR 25.1 dB, top-1 86.1% over 288 positions",
-  // Near-tied logits of briefly trained models.
-  "gru_classifier_op11 dynamic": "target missed: SQNR 44.9 dB, top-1 98.4% (63 of 64 agree)",
-  "gru_classifier_op11 static": "target missed: SQNR 40.4 dB, top-1 98.4% (63 of 64 agree)",
-  "resnet18_narrow_op13 static": "target missed: SQNR 30.5 dB, top-1 95.0% (38 of 40 agree)",
-  "vit_op17 static": "target missed: SQNR 27.1 dB, top-1 97.5% (39 of 40 agree)",
-  "shufflenet_v2_op13 dynamic": "target missed: SQNR 32.9 dB, top-1 97.5% (39 of 40 agree)",
-  // The float model itself turns 60 dB of input noise into 42 dB at its logits.
-  "shufflenet_v2_op13 static": "target missed: SQNR 15.1 dB, top-1 82.5% (33 of 40 agree)",
-  "shufflenet_v2_op13 fp16": "target missed: SQNR 44.6 dB, top-1 97.5% (39 of 40 agree)",
+  // No single culprit (quanta compare --per-layer): static puts 151 per-tensor uint8 activation
+  // quantizers in series (every Conv, SiLU's Sigmoid and Mul, each SE block's pool, Sigmoid and
+  // Mul); alone each costs 29-56 dB (median 36; BN-folded conv outputs reach 13-15x their RMS),
+  // together they leave 21 dB. Keeping any one of the 9 stages float gains at most 1.4 dB;
+  // quantizing only Conv/Gemm gives 22.3 dB; percentile / entropy / mse calibration give
+  // 18.7 / 4.6 / 21.4 dB. The float model does not amplify noise (60 dB at its input, 56.8 dB at
+  // its logits).
+  "efficientnet_b0_narrow_op13 static":
+    "target missed: SQNR 21.1 dB (top-1 100.0%, 100 of 100 agree): the noise of 151 per-tensor uint8 activation quantizers in series (SiLU and SE blocks) adds up; no single layer is to blame",
 };
 
 export function defineTorchTests(names: (name: string) => boolean): void {

@@ -89,8 +89,10 @@ export interface TorchManifestEntry {
   kind: string;
   description: string;
   parameters: number;
-  /** Accuracy on the synthetic training task over the last training batches. */
+  /** Accuracy on the synthetic training task over the last 20 training batches. */
   train_accuracy: number;
+  /** Accuracy of the exported (eval-mode) model on the npz samples; for "lm", over every next-token position. */
+  eval_accuracy: number;
   /** Input name → [dtype, shape] of the arrays in the npz. */
   inputs: Record<string, [string, number[]]>;
   /** Input name → shape traced at export. */

@@ -284,9 +284,9 @@ async function main(): Promise<void> {
   if (models.length) {
     const manifest = new Map(torchManifest().map((m) => [m.name, m]));
     writeSuite("corpus-models", "Interop corpus: PyTorch exports and the real models in ../shared", models, date, seconds, [
-      "torch: exported by scripts/export-torch-corpus.py (PyTorch 1.13, randomly initialized, see test/fixtures/torch/manifest.json); calibrated and verified on the exporter's own inputs (the .npz beside each model); 'vs PyTorch' is ONNX Runtime on the original export vs PyTorch's outputs (rtol 1e-3, atol 1e-4).",
+      "torch: exported by scripts/export-torch-corpus.py (PyTorch 1.13, each trained on a small synthetic task; training accuracies in test/fixtures/torch/manifest.json); calibrated and verified on the exporter's own inputs (the .npz beside each model); 'vs PyTorch' is ONNX Runtime on the original export vs PyTorch's outputs (rtol 1e-3, atol 1e-4).",
       "shared: calibrated on the first 100 test images and verified on the same 100 (agreement with the float model, not accuracy).",
-      ...[...manifest.values()].map((m) => `${m.name}: ${m.description} (opset ${m.opset})`),
+      ...[...manifest.values()].map((m) => `${m.name}: ${m.description} (opset ${m.opset}; accuracy ${m.train_accuracy} in training, ${m.eval_accuracy} on the .npz samples)`),
     ], "vs PyTorch");
     readme.push(
       "**PyTorch exports and real models** ([bench/results/corpus-models.md](bench/results/corpus-models.md)):",
