@@ -27,7 +27,7 @@ const CLASSES = 4;
  * weight [27, 4]: per-channel along axis 1) → logits. Conv channel 0 has a same-sign pair that
  * the portable pair limit binds, channel 1 a negative one, channel 2 a lone large value.
  */
-function tinyCnn(): Model {
+function tinyCnn(o: { constantAdd?: boolean } = {}): Model {
   const rng = new Rng(5);
   const { model, builder: b } = createModel({ opset: 17, name: "tiny-cnn" });
   const x = b.input("x", DataType.FLOAT, ["batch", 1, 4, 4]);
@@ -38,7 +38,9 @@ function tinyCnn(): Model {
   const fcW = t("fc.weight", [27, CLASSES], Array.from({ length: 27 * CLASSES }, () => (rng.next() * 2 - 1) * 0.4));
   const fcB = t("fc.bias", [CLASSES], new Float32Array(CLASSES));
   const h = b.op("Relu", [b.op("BatchNormalization", [b.op("Conv", [x, convW, convB]), ...bn], { epsilon: 1e-5 })]);
-  const logits = b.op("Gemm", [b.op("Flatten", [h]), fcW, fcB]);
+  // A constant operand of a quantized Add is stored in the activation type: fixed fake quantization, not trained.
+  const h2 = o.constantAdd ? b.op("Add", [h, t("shift", [1, 3, 1, 1], [0.3, -0.2, 0.05])]) : h;
+  const logits = b.op("Gemm", [b.op("Flatten", [h2]), fcW, fcB]);
   logits.type = { kind: "tensor", dtype: DataType.FLOAT, shape: ["batch", CLASSES] };
   b.output(logits, "logits");
   return model;
@@ -119,8 +121,8 @@ test("fake-quantized weights equal QuantizeLinear∘DequantizeLinear with the ex
   assert.equal(quantized(ptq).length, 4, "x, Conv output, Flatten output (shared), logits");
 });
 
-test("QAT: the exported int8 model computes what the fake-quantized training graph computes, within one output step", async () => {
-  const model = tinyCnn();
+for (const constantAdd of [false, true]) test(`QAT${constantAdd ? " (with a constant Add operand)" : ""}: the exported int8 model computes what the fake-quantized training graph computes, within one output step`, async () => {
+  const model = tinyCnn({ constantAdd });
   const r = await quantizeQat(model, quadrants(128, 3), {
     config: staticConfig(),
     calibration,
@@ -130,6 +132,8 @@ test("QAT: the exported int8 model computes what the fake-quantized training gra
   assert.deepEqual([...r.trained].sort(), r.trained.slice().sort());
   assert.ok(r.trained.includes("fc.weight") && r.trained.some((n) => n.includes("conv")), r.trained.join());
   assert.ok(!r.trained.some((n) => /scale|zero_point/.test(n)), "scales and zero points are never trained");
+  assert.deepEqual(r.frozen, constantAdd ? ["shift"] : []);
+  if (constantAdd) assert.ok(!r.trained.includes("shift"));
   assert.ok(model.graph.nodes.some((n) => n.opType === "DequantizeLinear" && n.input(0)!.initializer?.dtype === DataType.INT8), "int8 weights");
   assert.ok(!model.graph.nodes.some((n) => n.opType === "TopK"), "no scale computation left in the export");
   const n = 32;
