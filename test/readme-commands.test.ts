@@ -167,6 +167,9 @@ function special(args: readonly string[]): Setup | string | null {
   if (cmd === "train" && args[2] === "fmnist-resnet") {
     return { label: "Fashion-MNIST subsets", files: { "train-images-idx3-ubyte.gz": F.trainIdx!, "train-labels-idx1-ubyte.gz": F.trainIdx!.replace("images-idx3", "labels-idx1"), "t10k-images-idx3-ubyte.gz": F.evalIdx!, "t10k-labels-idx1-ubyte.gz": F.evalIdx!.replace("images-idx3", "labels-idx1") } };
   }
+  if (cmd === "qat") {
+    return { label: "fmnist-cnn + Fashion-MNIST subsets", files: { "model.onnx": project("fmnist-cnn.onnx"), "train-images-idx3-ubyte.gz": F.trainIdx!, "train-labels-idx1-ubyte.gz": F.trainIdx!.replace("images-idx3", "labels-idx1"), "t10k-images-idx3-ubyte.gz": F.evalIdx!, "t10k-labels-idx1-ubyte.gz": F.evalIdx!.replace("images-idx3", "labels-idx1") } };
+  }
   if (cmd === "train") {
     if (!HAVE_SHARED) return `${SKIP_SHARED} (the AG News text)`;
     return { label: "agnews-encoder + AG News", files: { "model.onnx": project("agnews-encoder.onnx"), "vocab.txt": project("agnews-vocab.txt"), "train.jsonl": F.train!, "held-out.jsonl": F.heldOut! } };
@@ -215,7 +218,7 @@ async function runLine(args: readonly string[], setup: Setup, cwd: string): Prom
       for (const v of src.graph.inputs.filter((x) => x.dtype === DataType.FLOAT)) assert.equal(m.graph.inputs.find((x) => x.name === v.name)?.dtype, want, `${where}: input ${v.name}`);
       for (const v of m.graph.outputs) assert.equal(v.dtype, want, `${where}: output ${v.name}`);
     }
-    if (cmd === "dynamic" || cmd === "static") assert.match(r.stdout, /verified on \d+ sample/, where);
+    if (cmd === "dynamic" || cmd === "static" || cmd === "qat") assert.match(r.stdout, /verified on \d+ sample/, where);
   }
   if (cmd === "compare") assert.match(r.stdout, /SQNR/, where);
   if (cmd === "inspect" && !json) assert.match(r.stdout, /IR version \d+/, where);

@@ -17,6 +17,7 @@ export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     "quanta eval model.onnx --data test.npz --input-key images=input --label-key targets",
   ],
   zoo: ["quanta zoo resnet18 -o resnet18.onnx"],
+  qat: ["quanta qat model.onnx --data train-images-idx3-ubyte.gz --eval t10k-images-idx3-ubyte.gz --epochs 1 -o model.int8.onnx"],
   doctor: ["quanta doctor", "quanta doctor --json"],
   train: [
     "quanta train fmnist-resnet --data train-images-idx3-ubyte.gz --eval t10k-images-idx3-ubyte.gz --epochs 4 --batch 64 --optimizer adamw --lr 0.003 --schedule cosine --warmup 100 --checkpoint-dir ckpt -o fmnist-cnn.onnx",

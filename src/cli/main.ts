@@ -12,6 +12,7 @@ import { registerFp16 } from "./commands/fp16.js";
 import { registerCompare } from "./commands/compare.js";
 import { registerStatic } from "./commands/static.js";
 import { registerTrain } from "./commands/train.js";
+import { registerQat } from "./commands/qat.js";
 import { registerDoctor } from "./commands/doctor.js";
 import { packageVersion } from "./version.js";
 import { examplesHelp } from "./examples.js";
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerDynamic(program);
   registerStatic(program);
   registerTrain(program);
+  registerQat(program);
   registerFuse(program);
   registerFp16(program);
   registerCompare(program);

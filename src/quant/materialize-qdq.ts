@@ -14,7 +14,7 @@ import { qtypeInfo, type QType } from "./qtype.js";
 import { scaleTensor, zeroPointTensor } from "./param-tensors.js";
 import { dequantizedWeight } from "./quantize-weight.js";
 import { FLOAT_TWIN_KEY } from "./float-twin.js";
-import type { QuantPlan } from "./plan.js";
+import type { PlannedWeight, QuantPlan } from "./plan.js";
 import type { StaticQuantConfig } from "./config.js";
 import { targetInfo } from "./target.js";
 
@@ -43,17 +43,11 @@ export function materializeQdq(model: Model, plan: QuantPlan, params: ReadonlyMa
   const g = model.graph;
   const domain = qdqDomain(model, config);
   if (domain && !model.opsets.has(domain)) model.opsets.set(domain, 1);
-  for (const a of plan.fusedActivations) {
-    a.output(0).replaceAllUsesWith(a.input(0)!);
-    g.removeNode(a);
-  }
+  removeFusedActivations(g, plan);
   const weightScales = new Map<Value, QParams[]>();
   for (const w of plan.weights.values()) {
-    const asAct = w.asActivation === true;
-    const gemm = asAct || config.weightType !== "int8" ? null : integerGemmReader(g, w.value);
-    const pairLimit = gemm ? targetInfo(config.target).pairLimit : null;
-    const pairs = pairLimit !== null ? { pairLimit, outputAxis: gemmOutputAxis(gemm!, g.constantValue(w.value)!.dims.length) } : {};
-    weightScales.set(w.value, quantizeWeight(g, w.value, w.axis, asAct ? config.activationType : config.weightType, asAct ? config.symmetricActivations : true, pairs, domain));
+    const e = weightEncoding(g, w, config);
+    weightScales.set(w.value, quantizeWeight(g, w.value, w.axis, e.qtype, e.symmetric, e.pairLimit !== undefined ? { pairLimit: e.pairLimit, outputAxis: e.outputAxis } : {}, domain));
   }
   const floatBiases: string[] = [];
   let biases = 0;
@@ -69,8 +63,36 @@ export function materializeQdq(model: Model, plan: QuantPlan, params: ReadonlyMa
   return { activations: params.size, weights: plan.weights.size, biases, floatBiases, fusedActivations: plan.fusedActivations.length };
 }
 
+/** Removes the Relu/Clip nodes the plan folds into their producer's saturation. */
+export function removeFusedActivations(g: Graph, plan: QuantPlan): void {
+  for (const a of plan.fusedActivations) {
+    a.output(0).replaceAllUsesWith(a.input(0)!);
+    g.removeNode(a);
+  }
+}
+
+/** How a planned weight is stored: its integer type, symmetry, and the target's pair limit when an int8 GEMM reads it. */
+export interface WeightEncoding {
+  qtype: QType;
+  symmetric: boolean;
+  /** Same-sign pair bound (target.ts), with the axis whose slices one output sums over. */
+  pairLimit?: number;
+  outputAxis?: number;
+}
+
+/** The encoding materialization gives weight `w`: shared with fake quantization (QAT), so training sees what export writes. */
+export function weightEncoding(g: Graph, w: PlannedWeight, config: StaticQuantConfig): WeightEncoding {
+  const asAct = w.asActivation === true;
+  const qtype = asAct ? config.activationType : config.weightType;
+  const symmetric = asAct ? config.symmetricActivations : true;
+  const gemm = asAct || config.weightType !== "int8" ? null : integerGemmReader(g, w.value);
+  const pairLimit = gemm ? targetInfo(config.target).pairLimit : null;
+  if (pairLimit === null) return { qtype, symmetric };
+  return { qtype, symmetric, pairLimit, outputAxis: gemmOutputAxis(gemm!, g.constantValue(w.value)!.dims.length) };
+}
+
 /** Q → DQ right after `v` is produced; every reader then sees the dequantized twin. */
-function insertQdq(g: Graph, v: Value, p: QParams, qtype: QType, twin: string, domain: string): void {
+export function insertQdq(g: Graph, v: Value, p: QParams, qtype: QType, twin: string, domain: string): void {
   const floatName = v.name;
   const { scale, zp } = paramInitializers(g, floatName, [p], qtype);
   const where = v.producer ? { after: v.producer } : { before: g.nodes[0] };

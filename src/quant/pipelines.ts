@@ -25,6 +25,9 @@ import { quantizeTablesPass } from "./passes/quantize-tables.js";
 import { qdqToQopPass } from "./passes/qdq-to-qop.js";
 import { quantizeWeightsPass } from "./passes/quantize-weights.js";
 import { checkDynamicOpsetPass } from "./passes/check-dynamic-opset.js";
+import { insertFakeQuantPass, type FakeQuantReport } from "./passes/insert-fake-quant.js";
+import { presetParamsPass } from "./passes/preset-params.js";
+import type { QParams } from "./math.js";
 
 /** The opset quantization raises models to: QuantizeLinear needs 10, per-channel DequantizeLinear 13. */
 export const QUANT_OPSET = 13;
@@ -76,6 +79,33 @@ export function staticPipeline(state: StaticQuantState, o: StaticPipelineOptions
     preparePipeline({ fusion: { onReport: (r) => state.fusion.push(...r) }, forQuantization: { onUpgrade: (u) => (state.upgrade = u) } }),
     planStaticPass(state),
     calibratePass(state, o.data, o.calibration),
+    insertQdqPass(state),
+    removeUnused,
+    ...(tables ? [quantizeTablesPass({ qtype: "int8" }, (r) => (state.materialized!.tables = r.tables)), removeUnused] : []),
+    ...(c.format === "qop" ? [qdqToQopPass(state), removeUnused] : []),
+  ]);
+}
+
+/**
+ * Quantization-aware training's graph, on a prepared model: the static plan and calibration,
+ * then fake quantization where static would put integers (insert-fake-quant.ts). Sorted last:
+ * the weight scale computations are appended.
+ */
+export function fakeQuantPipeline(state: StaticQuantState, o: StaticPipelineOptions & { onReport: (r: FakeQuantReport) => void }): Pass {
+  return sequential("fake-quant", [planStaticPass(state), calibratePass(state, o.data, o.calibration), insertFakeQuantPass(state, o.onReport), removeUnused, topologicalSort]);
+}
+
+/**
+ * QAT export, on the prepared model holding the fine-tuned weights: the static steps after
+ * calibration, with the activation parameters training used (by tensor name), or a fresh
+ * calibration of the fine-tuned model when `recalibrate` is given.
+ */
+export function qatExportPipeline(state: StaticQuantState, o: { activations: ReadonlyMap<string, QParams>; recalibrate?: StaticPipelineOptions }): Pass {
+  const c = state.config;
+  const tables = !c.exclude.includes("Gather") && (!c.ops || c.ops.includes("Gather"));
+  return sequential("qat-export", [
+    planStaticPass(state),
+    o.recalibrate ? calibratePass(state, o.recalibrate.data, o.recalibrate.calibration) : presetParamsPass(state, o.activations),
     insertQdqPass(state),
     removeUnused,
     ...(tables ? [quantizeTablesPass({ qtype: "int8" }, (r) => (state.materialized!.tables = r.tables)), removeUnused] : []),

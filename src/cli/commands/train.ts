@@ -62,7 +62,7 @@ Example (a PyTorch export that expects (x/255 - 0.5) / 0.5):
   quanta train fmnist-cnn.onnx --data train-images-idx3-ubyte.gz --eval t10k-images-idx3-ubyte.gz \\
     --mean 0.5 --std 0.5 --epochs 2 --optimizer adamw --lr 1e-3 -o trained.onnx`;
 
-function positiveNumber(name: string) {
+export function positiveNumber(name: string) {
   return (v: string): number => {
     const n = Number(v);
     if (!(Number.isFinite(n) && n > 0)) throw new InvalidArgumentError(`${name} must be a positive number, got "${v}".`);
@@ -70,7 +70,7 @@ function positiveNumber(name: string) {
   };
 }
 
-function fraction(name: string) {
+export function fraction(name: string) {
   return (v: string): number => {
     const n = Number(v);
     if (!(n >= 0 && n < 1)) throw new InvalidArgumentError(`${name} must be in [0, 1), got "${v}".`);
@@ -78,7 +78,7 @@ function fraction(name: string) {
   };
 }
 
-function stepsPerRun(v: string): number | "auto" {
+export function stepsPerRun(v: string): number | "auto" {
   return v === "auto" ? "auto" : positiveInt("--steps-per-run")(v);
 }
 
