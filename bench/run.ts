@@ -14,6 +14,7 @@ import { openDataset } from "../src/data/open-dataset.js";
 import { randomDataset } from "../src/data/random-dataset.js";
 import { formatBytes } from "../src/cli/format.js";
 import { trainStepRows } from "./train-step.js";
+import { qatStepRows } from "./qat-step.js";
 import { torchCompare } from "./torch-compare.js";
 import { ptqCases, runPtqCase, calibrationCost, tempDir, type PtqRow } from "./ptq.js";
 import { targetRows, type TargetRow } from "./int8-targets.js";
@@ -265,6 +266,12 @@ async function main(): Promise<void> {
       "training forward = forward + loss with BatchNorm in training mode and weights fed as inputs (what a step must compute before backward); inference = the deployed model.",
       "Loop = K steps per ONNX Runtime call inside an ONNX Loop. Medians over five rounds in which inference, training forward, step and Loop each run a block in turn (one warm-up run per block).",
       "Target for the CNN: step <= 3.5x training forward. Where the time goes (ONNX Runtime profile, 1 thread): the forward Convs and the input-gradient Convs run ONNX Runtime's generic im2col Conv (weights are graph inputs, so no NCHWc); the weight gradients are MatMuls over shifted copies at stride 1 (about the forward Conv's cost plus the copies) and over one-hot-Conv windows when strided; BatchNorm and ReLU backward are about 8 memory passes per layer. ONNX Runtime runs Pad, Slice, BatchNormalization and ConvTranspose's col2im on one thread, which is most of what keeps 2 threads from halving the step.",
+    ]);
+  }
+  if (want("qat")) {
+    writeResults("qat-step", "QAT step vs float training step (CPU, ONNX Runtime, 1 thread)", await qatStepRows(process.cwd(), join(process.cwd(), "..", "shared")), [
+      "Float step: the model after static's preparation (BatchNorm folded), SGD with momentum, batch 64 of Fashion-MNIST test images. QAT step: the fake-quantized graph `quanta qat` trains (Q/DQ where static puts them, per-channel weight scales recomputed in the graph each step with the portable pair limit), same optimizer and batch.",
+      "The two take turns in blocks over five rounds (one warm-up run per block); medians. Issue target: QAT step <= 1.3x the float step.",
     ]);
   }
   if (want("torch")) {
