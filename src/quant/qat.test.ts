@@ -9,7 +9,6 @@ import { Rng } from "../zoo/prng.js";
 import { memoryDataset } from "../data/memory-dataset.js";
 import type { Dataset, Sample } from "../data/dataset.js";
 import { openSession } from "../runtime/session.js";
-import type { HostTensor } from "../runtime/host-tensor.js";
 import { runPasses } from "../passes/pass.js";
 import { evaluateAccuracy } from "../evaluate/accuracy.js";
 import { train } from "../train/trainer.js";
@@ -170,8 +169,7 @@ test("a short QAT run does not lose accuracy against static PTQ of the same floa
 test("one QAT step agrees between onnxruntime-node and onnxruntime-web (wasm)", async () => {
   const { buildStepGraph, allSlots } = await import("../train/step-graph.js");
   const { trainableParams } = await import("../train/trainable-params.js");
-  const { nodeRuntime } = await import("../runtime/node.js");
-  const { webRuntime } = await import("../runtime/web.js");
+  const { assertNodeWebAgree } = await import("../train/testing/node-vs-web.js");
   const fq = tinyCnn();
   await prepareFloat(fq);
   const ds = quadrants(64, 3);
@@ -187,17 +185,7 @@ test("one QAT step agrees between onnxruntime-node and onnxruntime-web (wasm)", 
     [sg.lr]: { type: "float32" as const, dims: [], data: Float32Array.of(0.05) },
   };
   const outputs = [sg.lossOutput, ...allSlots(sg).map((s) => s.output)];
-  const results: Record<string, HostTensor>[] = [];
-  for (const runtime of [await nodeRuntime(), await webRuntime()]) {
-    const s = await openSession(sg.model, { runtime, threads: 1 });
-    results.push(await s.run(feeds, outputs));
-    await s.release();
-  }
-  for (const name of outputs) {
-    const [a, w] = results.map((r) => r[name]!.data as Float32Array);
-    const scale = Math.max(1, ...Array.from(a!, Math.abs));
-    a!.forEach((v, i) => assert.ok(Math.abs(v - w![i]!) <= 1e-4 * scale, `${name}[${i}]: node ${v} vs web ${w![i]}`));
-  }
-  const moved = sg.params.filter((p) => (results[0]![p.output]!.data as Float32Array).some((v, i) => v !== (feeds[p.input]!.data as Float32Array)[i]));
+  const node = await assertNodeWebAgree(sg.model, feeds, outputs);
+  const moved = sg.params.filter((p) => (node[p.output]!.data as Float32Array).some((v, i) => v !== (feeds[p.input]!.data as Float32Array)[i]));
   assert.equal(moved.length, sg.params.length, "every trained weight took a step");
 });

@@ -119,8 +119,7 @@ test("a resnet-tiny training step gives the same loss, weights and running stati
   // (stride 1), the Conv form (strided 3x3), strided windows (1x1 projections); and BatchNorm
   // with batch statistics reused from its outputs.
   const { buildZooModel } = await import("../zoo/index.js");
-  const { nodeRuntime } = await import("../runtime/node.js");
-  const { webRuntime } = await import("../runtime/web.js");
+  const { assertNodeWebAgree } = await import("./testing/node-vs-web.js");
   const { Rng } = await import("../zoo/prng.js");
   const sg = buildStepGraph(buildZooModel("resnet-tiny"), { optimizer: { kind: "sgd", momentum: 0.9 }, batchSize: 4 });
   const rng = new Rng(11);
@@ -131,20 +130,10 @@ test("a resnet-tiny training step gives the same loss, weights and running stati
     [sg.lr]: { type: "float32", dims: [], data: Float32Array.of(0.1) },
   };
   const outputs = [sg.lossOutput, ...allSlots(sg).map((s) => s.output)];
-  const results: Record<string, HostTensor>[] = [];
-  for (const runtime of [await nodeRuntime(), await webRuntime()]) {
-    const s = await openSession(sg.model, { runtime, threads: 1 });
-    results.push(await s.run(feeds, outputs));
-    await s.release();
-  }
-  for (const name of outputs) {
-    const [a, w] = results.map((r) => r[name]!.data as Float32Array);
-    const scale = Math.max(1, ...Array.from(a!, Math.abs));
-    a!.forEach((v, i) => assert.ok(Math.abs(v - w![i]!) <= 1e-4 * scale, `${name}[${i}]: node ${v} vs web ${w![i]}`));
-  }
+  const node = await assertNodeWebAgree(sg.model, feeds, outputs);
   const moved = sg.params.filter((p) => {
     const before = feeds[p.input]!.data as Float32Array;
-    return (results[0]![p.output]!.data as Float32Array).some((v, i) => v !== before[i]);
+    return (node[p.output]!.data as Float32Array).some((v, i) => v !== before[i]);
   });
   assert.equal(moved.length, sg.params.length, "every parameter took a step");
 });

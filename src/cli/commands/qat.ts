@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { InvalidArgumentError } from "commander";
 import { quantizeQat, type QatReport } from "../../quant/qat.js";
 import { staticConfig } from "../../quant/config.js";
 import { OBSERVER_KINDS, type ObserverKind } from "../../calib/index.js";
@@ -13,9 +12,9 @@ import { addTransformOptions, printTransform, runTransform, verificationData, ty
 import { progressBar } from "../progress.js";
 import { formatCount } from "../format.js";
 import { QuantaError } from "../../errors.js";
-import { fraction, positiveNumber, stepsPerRun } from "./train.js";
+import { addTrainingOptions, optimizerSpec, type TrainingFlags, trainRunOptions } from "../training-options.js";
 
-interface QatFlags extends TransformFlags, DataFlags {
+interface QatFlags extends TransformFlags, DataFlags, TrainingFlags {
   data?: string;
   eval?: string;
   evalLabels?: string;
@@ -26,22 +25,6 @@ interface QatFlags extends TransformFlags, DataFlags {
   target: Target;
   perChannel: boolean;
   exclude?: string;
-  epochs: number;
-  steps?: number;
-  batch: number;
-  optimizer: "sgd" | "adamw";
-  lr?: number;
-  momentum: number;
-  weightDecay?: number;
-  schedule: "constant" | "step" | "cosine";
-  warmup: number;
-  clipNorm?: number;
-  checkpointDir?: string;
-  checkpointEvery?: number;
-  resume?: boolean;
-  seed: number;
-  threads?: number;
-  stepsPerRun: number | "auto";
 }
 
 const HELP = `
@@ -72,27 +55,16 @@ export function registerQat(program: Command): void {
     .option("--format <f>", "qdq or qop", oneOf("--format", ["qdq", "qop"] as const), "qdq")
     .option("--target <t>", `where the model runs: ${TARGETS.join(", ")}`, oneOf("--target", TARGETS), "portable")
     .option("--no-per-channel", "one scale per Conv/Gemm weight instead of one per output channel")
-    .option("--exclude <list>", "comma-separated op types or node names to keep float")
-    .option("--epochs <n>", "passes over the training data", positiveInt("--epochs"), 1)
-    .option("--steps <n>", "stop after this many steps in total", positiveInt("--steps"))
-    .option("--batch <n>", "samples per step (and calibration batch)", positiveInt("--batch"), 32)
-    .option("--optimizer <name>", "sgd or adamw", oneOf("--optimizer", ["sgd", "adamw"] as const), "sgd")
-    .option("--lr <x>", "base learning rate (default 0.001 for sgd, 0.0001 for adamw: fine-tuning)", positiveNumber("--lr"))
-    .option("--momentum <m>", "SGD momentum", fraction("--momentum"), 0.9)
-    .option("--weight-decay <w>", "weight decay of the float weights (default 0 for sgd, 0.01 for adamw)", (v) => {
-      const n = Number(v);
-      if (!(n >= 0 && Number.isFinite(n))) throw new InvalidArgumentError(`--weight-decay must be a number >= 0, got "${v}".`);
-      return n;
-    })
-    .option("--schedule <s>", "learning-rate schedule: constant, step or cosine", oneOf("--schedule", ["constant", "step", "cosine"] as const), "cosine")
-    .option("--warmup <n>", "linear learning-rate warmup steps", nonNegativeInt("--warmup"), 0)
-    .option("--clip-norm <x>", "clip gradients to this global L2 norm", positiveNumber("--clip-norm"))
-    .option("--checkpoint-dir <dir>", "write training checkpoints to this folder")
-    .option("--checkpoint-every <n>", "also checkpoint every N steps", positiveInt("--checkpoint-every"))
-    .option("--resume", "continue from the latest checkpoint in --checkpoint-dir")
+    .option("--exclude <list>", "comma-separated op types or node names to keep float");
+  addTrainingOptions(cmd, {
+    batch: "samples per step (and calibration batch)",
+    lr: "base learning rate (default 0.001 for sgd, 0.0001 for adamw: fine-tuning)",
+    weightDecay: "weight decay of the float weights (default 0 for sgd, 0.01 for adamw)",
+    schedule: "cosine",
+    checkpointDir: "write training checkpoints to this folder",
+  });
+  cmd
     .option("--seed <n>", "data-order seed", nonNegativeInt("--seed"), 0)
-    .option("--threads <n>", "intra-op threads", positiveInt("--threads"))
-    .option("--steps-per-run <k>", "training steps per ONNX Runtime call (1, K, or auto)", stepsPerRun, "auto")
     .addHelpText("after", HELP);
   addDataOptions(addTransformOptions(cmd, 8)).action(async (input: string, f: QatFlags) => {
     if (!f.data) throw new QuantaError("pass --data <dataset> with labeled training data", 2);
@@ -106,7 +78,7 @@ export function registerQat(program: Command): void {
         const data = await openDataset(f.data!, dataOptions(f));
         const evalData = f.eval ? await openDataset(f.eval, { ...dataOptions(f), labels: f.evalLabels, labelsLike: data }) : undefined;
         const optimizer: OptimizerSpec =
-          f.optimizer === "adamw" ? { kind: "adamw", ...(f.weightDecay !== undefined ? { weightDecay: f.weightDecay } : {}) } : { kind: "sgd", momentum: f.momentum, weightDecay: f.weightDecay ?? 0 };
+          optimizerSpec(f);
         const perEpoch = Math.floor(data.size / Math.min(f.batch, data.size));
         const total = Math.min(f.epochs * perEpoch, f.steps ?? Infinity);
         const schedule: ScheduleSpec = f.schedule === "step" ? { kind: "step", every: Math.max(1, Math.ceil((total - f.warmup) / 3)), gamma: 0.1 } : { kind: f.schedule };
@@ -122,18 +94,8 @@ export function registerQat(program: Command): void {
               optimizer,
               lr: f.lr ?? (f.optimizer === "adamw" ? 1e-4 : 1e-3),
               schedule,
-              warmup: f.warmup,
-              clipNorm: f.clipNorm,
-              batchSize: f.batch,
-              epochs: f.epochs,
-              maxSteps: f.steps,
-              seed: f.seed,
-              threads: f.threads,
-              stepsPerRun: f.stepsPerRun,
+              ...trainRunOptions(f),
               eval: evalData,
-              checkpointDir: f.checkpointDir,
-              checkpointEvery: f.checkpointEvery,
-              resume: f.resume,
               onProgress: (p) => {
                 calBar.stop();
                 bar.update(p.step, { epoch: `${p.epoch}/${f.epochs}`, loss: p.loss.toFixed(4), "samples/s": p.samplesPerSecond.toFixed(0), ...(lastEval ? { eval: lastEval } : {}) });

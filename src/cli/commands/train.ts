@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
-import { InvalidArgumentError } from "commander";
 import { loadModel } from "../../ir/serde/load.js";
 import { saveModel } from "../../ir/serde/save.js";
 import type { Model } from "../../ir/model.js";
@@ -11,37 +10,22 @@ import { train, type TrainResult } from "../../train/trainer.js";
 import type { OptimizerSpec } from "../../train/optimizers/optimizer.js";
 import type { ScheduleSpec } from "../../train/schedule.js";
 import { addDataOptions, dataOptions, type DataFlags } from "../data-flags.js";
-import { nonNegativeInt, oneOf, positiveInt } from "../options.js";
+import { addTrainingOptions, optimizerSpec, type TrainingFlags, positiveNumber, trainRunOptions } from "../training-options.js";
+import { nonNegativeInt, positiveInt } from "../options.js";
 import { checkOutputPath } from "../output-file.js";
 import { progressBar } from "../progress.js";
 import { formatBytes, formatCount } from "../format.js";
 import { QuantaError } from "../../errors.js";
 
-interface TrainFlags extends DataFlags {
+interface TrainFlags extends DataFlags, TrainingFlags {
   data?: string;
   eval?: string;
   evalLabels?: string;
   output?: string;
-  epochs: number;
-  batch: number;
-  lr?: number;
-  optimizer: "sgd" | "adamw";
-  momentum: number;
-  weightDecay?: number;
-  schedule: "constant" | "step" | "cosine";
   stepSize?: number;
   gamma: number;
-  warmup: number;
-  clipNorm?: number;
   logits?: string;
   params?: string;
-  checkpointDir?: string;
-  checkpointEvery?: number;
-  resume?: boolean;
-  steps?: number;
-  seed: number;
-  threads?: number;
-  stepsPerRun: number | "auto";
   force?: boolean;
   json?: boolean;
 }
@@ -62,26 +46,6 @@ Example (a PyTorch export that expects (x/255 - 0.5) / 0.5):
   quanta train fmnist-cnn.onnx --data train-images-idx3-ubyte.gz --eval t10k-images-idx3-ubyte.gz \\
     --mean 0.5 --std 0.5 --epochs 2 --optimizer adamw --lr 1e-3 -o trained.onnx`;
 
-export function positiveNumber(name: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!(Number.isFinite(n) && n > 0)) throw new InvalidArgumentError(`${name} must be a positive number, got "${v}".`);
-    return n;
-  };
-}
-
-export function fraction(name: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!(n >= 0 && n < 1)) throw new InvalidArgumentError(`${name} must be in [0, 1), got "${v}".`);
-    return n;
-  };
-}
-
-export function stepsPerRun(v: string): number | "auto" {
-  return v === "auto" ? "auto" : positiveInt("--steps-per-run")(v);
-}
-
 export function registerTrain(program: Command): void {
   const cmd = program
     .command("train")
@@ -90,31 +54,20 @@ export function registerTrain(program: Command): void {
     .option("-o, --output <file>", "where to write the trained model")
     .option("--data <dataset>", "labeled training data (idx, .npy/.npz, image folder, JSONL/TSV/CSV text)")
     .option("--eval <dataset>", "labeled data for top-1 accuracy after each epoch (same preprocessing flags)")
-    .option("--eval-labels <file>", "label file paired with an idx --eval image file")
-    .option("--epochs <n>", "passes over the training data", positiveInt("--epochs"), 1)
-    .option("--steps <n>", "stop after this many steps in total", positiveInt("--steps"))
-    .option("--batch <n>", "samples per step", positiveInt("--batch"), 32)
-    .option("--optimizer <name>", "sgd or adamw", oneOf("--optimizer", ["sgd", "adamw"] as const), "sgd")
-    .option("--lr <x>", "base learning rate (default 0.01 for sgd, 0.001 for adamw)", positiveNumber("--lr"))
-    .option("--momentum <m>", "SGD momentum", fraction("--momentum"), 0.9)
-    .option("--weight-decay <w>", "SGD: L2 penalty; AdamW: decoupled decay (default 0 for sgd, 0.01 for adamw)", (v) => {
-      const n = Number(v);
-      if (!(n >= 0 && Number.isFinite(n))) throw new InvalidArgumentError(`--weight-decay must be a number >= 0, got "${v}".`);
-      return n;
-    })
-    .option("--schedule <s>", "learning-rate schedule: constant, step or cosine", oneOf("--schedule", ["constant", "step", "cosine"] as const), "constant")
+    .option("--eval-labels <file>", "label file paired with an idx --eval image file");
+  addTrainingOptions(cmd, {
+    batch: "samples per step",
+    lr: "base learning rate (default 0.01 for sgd, 0.001 for adamw)",
+    weightDecay: "SGD: L2 penalty; AdamW: decoupled decay (default 0 for sgd, 0.01 for adamw)",
+    schedule: "constant",
+    checkpointDir: "write checkpoints to this folder",
+  });
+  cmd
     .option("--step-size <n>", "step schedule: steps between decays (default a third of the run)", positiveInt("--step-size"))
     .option("--gamma <g>", "step schedule: decay factor", positiveNumber("--gamma"), 0.1)
-    .option("--warmup <n>", "linear learning-rate warmup steps", nonNegativeInt("--warmup"), 0)
-    .option("--clip-norm <x>", "clip gradients to this global L2 norm", positiveNumber("--clip-norm"))
     .option("--logits <name>", "model output holding the class scores (default: the first output)")
     .option("--params <list>", "comma-separated initializers to train (default: every float weight the loss depends on)")
-    .option("--checkpoint-dir <dir>", "write checkpoints to this folder")
-    .option("--checkpoint-every <n>", "also checkpoint every N steps", positiveInt("--checkpoint-every"))
-    .option("--resume", "continue from the latest checkpoint in --checkpoint-dir")
     .option("--seed <n>", "data-order seed (a zoo model named here starts from its seed-0 weights; for others: quanta zoo NAME --seed N -o model.onnx)", nonNegativeInt("--seed"), 0)
-    .option("--threads <n>", "intra-op threads", positiveInt("--threads"))
-    .option("--steps-per-run <k>", "training steps per ONNX Runtime call (1, K, or auto)", stepsPerRun, "auto")
     .option("--force", "overwrite the output file")
     .option("--json", "print one JSON object")
     .addHelpText("after", HELP);
@@ -128,7 +81,7 @@ export function registerTrain(program: Command): void {
     // Evaluation labels are mapped as the training labels were (1-based files, class names).
     const evalData = f.eval ? await openDataset(f.eval, { ...dataOptions(f), labels: f.evalLabels, labelsLike: data }) : undefined;
     const optimizer: OptimizerSpec =
-      f.optimizer === "adamw" ? { kind: "adamw", ...(f.weightDecay !== undefined ? { weightDecay: f.weightDecay } : {}) } : { kind: "sgd", momentum: f.momentum, weightDecay: f.weightDecay ?? 0 };
+      optimizerSpec(f);
     const perEpoch = Math.floor(data.size / Math.min(f.batch, data.size));
     const total = Math.min(f.epochs * perEpoch, f.steps ?? Infinity);
     const schedule: ScheduleSpec =
@@ -143,20 +96,10 @@ export function registerTrain(program: Command): void {
         optimizer,
         lr: f.lr,
         schedule,
-        warmup: f.warmup,
-        clipNorm: f.clipNorm,
+        ...trainRunOptions(f),
         loss: { kind: "cross-entropy", ...(f.logits ? { output: f.logits } : {}) },
         params: f.params ? f.params.split(",").map((s) => s.trim()).filter(Boolean) : undefined,
-        batchSize: f.batch,
-        epochs: f.epochs,
-        maxSteps: f.steps,
-        seed: f.seed,
-        threads: f.threads,
-        stepsPerRun: f.stepsPerRun,
         eval: evalData,
-        checkpointDir: f.checkpointDir,
-        checkpointEvery: f.checkpointEvery,
-        resume: f.resume,
         onProgress: (p) => bar.update(p.step, { epoch: `${p.epoch}/${f.epochs}`, loss: p.loss.toFixed(4), "samples/s": p.samplesPerSecond.toFixed(0), ...(lastEval ? { eval: lastEval } : {}) }),
         onEpoch: (e) => {
           if (e.evalAccuracy !== undefined) lastEval = `${(100 * e.evalAccuracy).toFixed(2)}%`;
