@@ -116,15 +116,8 @@ export function spawnRunner(): Runner {
   };
 }
 
-interface Watched {
-  code: number | null;
-  signal: string | null;
-  timedOut: boolean;
-  overMemory: boolean;
-  stdout: string;
-  stderr: string;
-  peakRssMb: number;
-}
+/** What watching a child process tells; the file checks after it complete a RunOutcome. */
+type Watched = Pick<RunOutcome, "code" | "signal" | "timedOut" | "overMemory" | "stdout" | "stderr"> & { peakRssMb: number };
 
 function watch(child: ChildProcess, req: RunRequest): Promise<Watched> {
   return new Promise((done) => {

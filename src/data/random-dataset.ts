@@ -5,7 +5,7 @@ import type { Model } from "../ir/model.js";
 import type { Dataset, Sample } from "./dataset.js";
 import { planInputs, randomFeeds } from "../evaluate/random-inputs.js";
 import { unbatchedInputs } from "../evaluate/conform.js";
-import { elementCount, type HostTensor } from "../runtime/host-tensor.js";
+import type { HostTensor } from "../runtime/host-tensor.js";
 
 export function randomDataset(model: Model, size: number, dims: Record<string, number> = {}, seed = 1): Dataset {
   // One sample per row: batch-like leading dims are 1 and dropped from each sample.
@@ -25,16 +25,9 @@ export function randomDataset(model: Model, size: number, dims: Record<string, n
     hasLabels: false,
     async get(i: number): Promise<Sample> {
       const feeds = randomFeeds(model, inputs, seed + i * 7919);
+      // Batched inputs were planned with one row: a sample drops that leading 1.
       const out: Record<string, HostTensor> = {};
-      // Inputs without a batch axis keep the whole tensor; otherwise a fixed leading dim (e.g.
-      // [3, 4, 5]) is the batch the model runs, and a sample is one row of it.
-      for (const [k, t] of Object.entries(feeds)) {
-        if (whole.has(k)) out[k] = t;
-        else {
-          const dims = t.dims.slice(1);
-          out[k] = { ...t, dims, data: t.data.subarray(0, elementCount(dims)) as HostTensor["data"] };
-        }
-      }
+      for (const [k, t] of Object.entries(feeds)) out[k] = whole.has(k) ? t : { ...t, dims: t.dims.slice(1) };
       return { inputs: out };
     },
   };

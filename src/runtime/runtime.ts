@@ -65,21 +65,20 @@ export function ortRuntime(ort: Ort, name: string, extra: Partial<ortCommon.Infe
 }
 
 function wrapSession(ort: Ort, s: ortCommon.InferenceSession): RuntimeSession {
-  // Sequence, map and optional outputs: onnxruntime-node 1.30 crashes the process (SIGSEGV) when
-  // asked to return one, so they are never fetched.
-  const nonTensor = new Set((s.outputMetadata ?? []).filter((m) => !m.isTensor).map((m) => m.name));
-  // 4-bit tensor outputs: onnxruntime-node 1.30 aborts the process (a failed ArrayBuffer
-  // allocation) returning one, so they are not fetched either.
-  const fourBit = new Set((s.outputMetadata ?? []).filter((m) => m.isTensor && /^u?int4$/.test(String((m as { type?: string }).type))).map((m) => m.name));
-  const tensorOutputs = s.outputNames.filter((n) => !nonTensor.has(n) && !fourBit.has(n));
+  // Outputs onnxruntime-node 1.30 kills the process returning, so they are never fetched:
+  // sequence, map and optional values (SIGSEGV) and 4-bit tensors (a failed ArrayBuffer allocation).
+  const unfetchable = new Map<string, string>();
+  for (const m of s.outputMetadata ?? []) {
+    if (!m.isTensor) unfetchable.set(m.name, "is a sequence, map or optional value; quanta reads tensor outputs only");
+    else if (/^u?int4$/.test(String((m as { type?: string }).type))) unfetchable.set(m.name, "is a 4-bit tensor, which ONNX Runtime's JavaScript binding cannot return; dequantize it inside the model");
+  }
+  const tensorOutputs = s.outputNames.filter((n) => !unfetchable.has(n));
   return {
     inputNames: s.inputNames,
     outputNames: s.outputNames,
     async run(feeds, outputs) {
-      const bad = (outputs ?? []).find((n) => nonTensor.has(n));
-      if (bad !== undefined) throw new QuantaError(`output ${quoteName(bad)} is a sequence, map or optional value; quanta reads tensor outputs only`);
-      const nibbles = (outputs ?? []).find((n) => fourBit.has(n));
-      if (nibbles !== undefined) throw new QuantaError(`output ${quoteName(nibbles)} is a 4-bit tensor, which ONNX Runtime's JavaScript binding cannot return; dequantize it inside the model`);
+      const bad = (outputs ?? []).find((n) => unfetchable.has(n));
+      if (bad !== undefined) throw new QuantaError(`output ${quoteName(bad)} ${unfetchable.get(bad)}`);
       if (!outputs && tensorOutputs.length === 0 && s.outputNames.length > 0) {
         throw new QuantaError(`none of the model's outputs (${s.outputNames.slice(0, 3).map((n) => quoteName(n)).join(", ")}) is a tensor ONNX Runtime's JavaScript binding can return (sequence, map, optional or 4-bit)`);
       }
