@@ -71,3 +71,11 @@ test("a process that really crashes (node out of heap) still ends in one error l
   assert.match(oneErrorLine(r, "inspect"), /ran out of memory/);
   assert.deepEqual(readdirSync(tmp), []);
 });
+
+test("a reader that closes the pipe early (`quanta static --help | head -1`) ends the CLI quietly: no EPIPE trace", () => {
+  // The shell's own pipe, as a user types it: head exits after one line while quanta still writes.
+  const r = spawnSync("bash", ["-c", `set -o pipefail; node ${JSON.stringify(join(ROOT, "bin", "quanta.js"))} static --help | head -1`], { encoding: "utf8", timeout: 60_000 });
+  assert.match(r.stdout, /^Usage: quanta static/);
+  assert.equal(r.stderr, "", r.stderr);
+  assert.equal(r.status, 0, r.stderr);
+});

@@ -77,6 +77,12 @@ if (invokedDirectly) {
     process.channel.unref();
     process.on("disconnect", () => process.exit(process.exitCode ?? 1));
   }
+  // A reader that stops early (`quanta static --help | head`) closes the pipe; that is the
+  // reader's choice, not an error of ours: stop quietly instead of printing node's EPIPE trace.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
